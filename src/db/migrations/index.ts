@@ -1,0 +1,11 @@
+/** Every migration, in order. A new one is a new dated file added at the end of this list. */
+import type { QueryInterface } from "sequelize";
+import * as m20261203a from "./2026-12-03-01-tenants-connections";
+
+export interface Migration {
+  name: string;
+  up(qi: QueryInterface): Promise<void>;
+  down(qi: QueryInterface): Promise<void>;
+}
+
+export const migrations: Migration[] = [{ name: "2026-12-03-01-tenants-connections", ...m20261203a }];
