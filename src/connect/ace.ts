@@ -26,7 +26,7 @@ let registered = false;
 function registerStore(): void {
   if (registered) return;
   registered = true;
-  ace.store.register("arm-tenants", () => ({
+  const adapter = {
     async get(key: string, clientKey: string) {
       if (key !== "clientInfo" || !currentTenants) return null;
       const t = await currentTenants.get(clientKey);
@@ -43,7 +43,8 @@ function registerStore(): void {
       return [];
     },
     isMemoryStore: () => false,
-  }));
+  };
+  ace.store.register("arm-tenants", () => adapter as unknown as ace.StoreAdapter);
 }
 
 export function mountAddon(app: Express, config: Config, tenants: TenantStore, logger: Logger): AddonHandle {

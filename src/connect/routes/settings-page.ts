@@ -57,6 +57,7 @@ export function settingsPageRoute(deps: ConnectDeps) {
 <title>ARM Connector</title>
 <script src="${escapeHtml(tenant.baseUrl)}/atlassian-connect/all.js"></script>
 <script id="arm-context" type="application/json">${scriptJson(context)}</script>
+<link rel="stylesheet" href="${escapeHtml(deps.config.baseUrl)}/static/settings.css">
 </head>
 <body>
 <div id="root"></div>

@@ -1,0 +1,29 @@
+/** The webhooks a save would register, exactly as they will be sent to Bitbucket. */
+import type { PreviewHook } from "./form-model";
+import { describeEvents, ENDPOINT_NAMES } from "./labels";
+
+interface Props {
+  hooks: PreviewHook[] | null;
+  connected: boolean;
+}
+
+export function WebhookPreview({ hooks, connected }: Props) {
+  return (
+    <section aria-labelledby="arm-preview-title" className="arm-stack arm-preview">
+      <h3 id="arm-preview-title">{connected ? "Webhooks after saving" : "Webhooks that will be registered"}</h3>
+      {hooks === null ? (
+        <p className="arm-muted">Fill in the fields above to see the exact webhook URLs.</p>
+      ) : (
+        <ul className="arm-list" data-testid="webhook-preview">
+          {hooks.map((hook) => (
+            <li key={hook.endpoint} className="arm-item">
+              <div className="arm-item-head">{ENDPOINT_NAMES[hook.endpoint]}</div>
+              <code className="arm-url">{hook.url}</code>
+              <div className="arm-muted">Events: {describeEvents(hook.events)}</div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
