@@ -4,7 +4,7 @@
  */
 import { ARM_DEFAULT_INSTANCE, validateInstance, validateOrg } from "../../src/arm";
 import type { ArmHostPolicy, Edition, EndpointKind, Validation } from "../../src/arm";
-import { desiredHooks, MAX_SECRET_LENGTH } from "../../src/hooks/desired-hooks";
+import { hookTargets, MAX_SECRET_LENGTH } from "../../src/hooks/desired-hooks";
 import type { Triggers } from "../../src/hooks/types";
 import type { ConnectionView, ConnectRequest } from "../../src/connections/views";
 
@@ -104,8 +104,7 @@ export function readForm(values: FormValues, policy: ArmHostPolicy, tokenRequire
   }
   const triggers = triggersOf(values);
   const settings = { instance: instance.value, org: org.value, edition: values.edition.value, triggers };
-  // desiredHooks needs a secret to describe a hook; the preview shows no secret, so any non-empty stand-in will do.
-  const preview = desiredHooks(settings, "preview", "").map(({ endpoint, url, events }) => ({ endpoint, url, events }));
+  const preview = hookTargets(settings);
   const token = values.token.trim();
   const request: ConnectRequest | null =
     errors.token === undefined ? { ...settings, ...(token === "" ? {} : { token }) } : null;

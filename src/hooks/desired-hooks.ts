@@ -24,25 +24,31 @@ function eventsFor(endpoint: EndpointKind, triggers: Triggers): string[] {
   return events.sort();
 }
 
+/** Where ARM wants each wanted endpoint's events: the same targets serve Bitbucket hooks (direct) and the relay. */
+export interface HookTarget {
+  endpoint: EndpointKind;
+  url: string;
+  events: string[]; // sorted
+}
+
+export function hookTargets(settings: ConnectionSettings): HookTarget[] {
+  const target = { instance: settings.instance, org: settings.org, edition: settings.edition };
+  return endpointsFor(settings.edition).flatMap((endpoint): HookTarget[] => {
+    const events = eventsFor(endpoint, settings.triggers);
+    return events.length === 0 ? [] : [{ endpoint, url: buildArmUrl(target, endpoint), events }];
+  });
+}
+
 /** Throws (RangeError) only for a token Bitbucket would refuse as a secret; validate tokens earlier for a friendlier message. */
 export function desiredHooks(settings: ConnectionSettings, token: string, secretFingerprint: string): DesiredHook[] {
   if (token.length === 0 || token.length > MAX_SECRET_LENGTH) {
     throw new RangeError(`The ARM token must be 1 to ${MAX_SECRET_LENGTH} characters long to be used as a Bitbucket webhook secret.`);
   }
-  const target = { instance: settings.instance, org: settings.org, edition: settings.edition };
-  return endpointsFor(settings.edition).flatMap((endpoint): DesiredHook[] => {
-    const events = eventsFor(endpoint, settings.triggers);
-    if (events.length === 0) return [];
-    return [
-      {
-        endpoint,
-        url: buildArmUrl(target, endpoint),
-        events,
-        description: HOOK_DESCRIPTIONS[endpoint],
-        active: true,
-        secret: token,
-        secretFingerprint,
-      },
-    ];
-  });
+  return hookTargets(settings).map((t) => ({
+    ...t,
+    description: HOOK_DESCRIPTIONS[t.endpoint],
+    active: true,
+    secret: token,
+    secretFingerprint,
+  }));
 }
