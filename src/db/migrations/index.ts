@@ -1,6 +1,7 @@
 /** Every migration, in order. A new one is a new dated file added at the end of this list. */
 import type { QueryInterface } from "sequelize";
 import * as m20261203a from "./2026-12-03-01-tenants-connections";
+import * as m20261203b from "./2026-12-03-02-relay";
 
 export interface Migration {
   name: string;
@@ -8,4 +9,7 @@ export interface Migration {
   down(qi: QueryInterface): Promise<void>;
 }
 
-export const migrations: Migration[] = [{ name: "2026-12-03-01-tenants-connections", ...m20261203a }];
+export const migrations: Migration[] = [
+  { name: "2026-12-03-01-tenants-connections", ...m20261203a },
+  { name: "2026-12-03-02-relay", ...m20261203b },
+];
