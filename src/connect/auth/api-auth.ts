@@ -9,20 +9,15 @@ import type { ConnectDeps } from "../deps";
 import { sendError } from "../send-error";
 import { AuthError } from "./errors";
 import { readSessionToken } from "./session-token";
-import { readJwt, verifyConnectJwt } from "./verify-jwt";
+import { verifyRequestJwt } from "./request-jwt";
+import { readJwt } from "./verify-jwt";
 
 export function apiAuth(deps: ConnectDeps) {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const token = readJwt(req.headers.authorization, {});
       if (!token) throw new AuthError(401, "jwt-missing", "The call carries no Bitbucket token. Reload the settings page.");
-      const verified = await verifyConnectJwt(token, {
-        lookupSecret: async (key) => (await deps.tenants.get(key))?.sharedSecret ?? null,
-        request: { method: req.method, originalUrl: req.originalUrl },
-        baseUrl: deps.config.baseUrl,
-        qsh: "context",
-        nowSeconds: deps.nowSeconds(),
-      });
+      const verified = await verifyRequestJwt(deps, req, token, "context");
       const session = readSessionToken(deps.keys.sessionKey, req.header("x-arm-session"), deps.nowSeconds());
       if (session.clientKey !== verified.clientKey || (session.user && verified.subject && session.user !== verified.subject)) {
         throw new AuthError(403, "scope-mismatch", "This page session belongs to another workspace or user. Reload the settings page.");

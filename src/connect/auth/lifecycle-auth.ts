@@ -2,18 +2,13 @@
 import type { Request } from "express";
 import type { ConnectDeps } from "../deps";
 import { AuthError } from "./errors";
-import { readJwt, verifyConnectJwt } from "./verify-jwt";
+import { verifyRequestJwt } from "./request-jwt";
+import { readJwt } from "./verify-jwt";
 
 export async function verifyLifecycleCall(req: Request, clientKey: string, deps: ConnectDeps): Promise<void> {
   const token = readJwt(req.headers.authorization, req.query);
   if (!token) throw new AuthError(401, "jwt-missing", "This installation already exists: the call must be signed with its shared secret.");
-  const verified = await verifyConnectJwt(token, {
-    lookupSecret: async (key) => (await deps.tenants.get(key))?.sharedSecret ?? null,
-    request: { method: req.method, originalUrl: req.originalUrl },
-    baseUrl: deps.config.baseUrl,
-    qsh: "request",
-    nowSeconds: deps.nowSeconds(),
-  });
+  const verified = await verifyRequestJwt(deps, req, token, "request");
   if (verified.clientKey !== clientKey) {
     throw new AuthError(403, "client-mismatch", "The call is signed by a different installation than the one it names.");
   }

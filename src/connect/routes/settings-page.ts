@@ -7,7 +7,8 @@ import type { Request, Response } from "express";
 import { ARM_DEFAULT_INSTANCE } from "../../arm/endpoints";
 import { AuthError } from "../auth/errors";
 import { issueSessionToken, SESSION_TTL_SECONDS } from "../auth/session-token";
-import { readJwt, verifyConnectJwt } from "../auth/verify-jwt";
+import { verifyRequestJwt } from "../auth/request-jwt";
+import { readJwt } from "../auth/verify-jwt";
 import type { ConnectDeps } from "../deps";
 
 const REPO_UUID = /^\{[0-9a-fA-F-]{36}\}$/;
@@ -22,13 +23,7 @@ export function settingsPageRoute(deps: ConnectDeps) {
     try {
       const token = readJwt(undefined, req.query);
       if (!token) throw new AuthError(401, "jwt-missing", "Open this page from the repository settings in Bitbucket.");
-      const verified = await verifyConnectJwt(token, {
-        lookupSecret: async (key) => (await deps.tenants.get(key))?.sharedSecret ?? null,
-        request: { method: req.method, originalUrl: req.originalUrl },
-        baseUrl: deps.config.baseUrl,
-        qsh: "request",
-        nowSeconds: deps.nowSeconds(),
-      });
+      const verified = await verifyRequestJwt(deps, req, token, "request");
       const repoUuid = String(req.query.repoUuid ?? "");
       const repoFullName = String(req.query.repoPath ?? "");
       if (!REPO_UUID.test(repoUuid) || !REPO_PATH.test(repoFullName)) {
