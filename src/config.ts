@@ -5,6 +5,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { parseHostPatterns } from "./arm/host-pattern";
+import { DEFAULT_RETRY_SCHEDULE, parseDuration, parseRetrySchedule } from "./relay/retry-policy";
 
 export type DatabaseConfig =
   | { dialect: "sqlite"; storage: string; url: string }
@@ -25,6 +26,22 @@ export interface Config {
   /** Host globs whose Bitbucket may install the app (the install payload's baseUrl). */
   installHosts: string[];
   logLevel: string;
+  relay: RelayConfig;
+  /** Bearer token that /metrics requires; null leaves /metrics open (e.g. reachable only inside the cluster). */
+  metricsToken: string | null;
+}
+
+/** The relay (issue 3): how and how hard deliveries to ARM are tried. */
+export interface RelayConfig {
+  /** Delay before each attempt, in ms (entry 0 from receipt); the delivery is given up after the last. */
+  retrySchedule: number[];
+  attemptTimeoutMs: number;
+  /** At most this many attempts in flight per ARM endpoint URL, per process. */
+  endpointConcurrency: number;
+  /** An endpoint failing without a single success for this long is paused and the admin told. */
+  pauseAfterMs: number;
+  /** Whether this process runs a delivery worker (every process receives events). */
+  worker: boolean;
 }
 
 export class ConfigError extends Error {
@@ -68,6 +85,34 @@ function parseKey(raw: string | undefined): Buffer | null {
   return key;
 }
 
+/** A duration such as "15s"; RangeErrors from the parser become ConfigErrors naming the variable. */
+function duration(variable: string, raw: string | undefined, fallback: string, bounds: { minMs: number; maxMs: number }): number {
+  let ms: number;
+  try {
+    ms = parseDuration(raw?.trim() || fallback);
+  } catch (e) {
+    throw new ConfigError(variable, (e as Error).message);
+  }
+  if (ms < bounds.minMs || ms > bounds.maxMs) throw new ConfigError(variable, `must be between ${bounds.minMs} ms and ${bounds.maxMs} ms`);
+  return ms;
+}
+
+function parseRelay(env: NodeJS.ProcessEnv): RelayConfig {
+  let retrySchedule: number[];
+  try {
+    retrySchedule = parseRetrySchedule(env.RELAY_RETRY_SCHEDULE?.trim() || DEFAULT_RETRY_SCHEDULE);
+  } catch (e) {
+    throw new ConfigError("RELAY_RETRY_SCHEDULE", `${(e as Error).message} (default ${DEFAULT_RETRY_SCHEDULE})`);
+  }
+  return {
+    retrySchedule,
+    attemptTimeoutMs: duration("RELAY_ATTEMPT_TIMEOUT", env.RELAY_ATTEMPT_TIMEOUT, "15s", { minMs: 10, maxMs: 120_000 }),
+    endpointConcurrency: field("RELAY_ENDPOINT_CONCURRENCY", z.coerce.number().int().min(1).max(256).default(8), env.RELAY_ENDPOINT_CONCURRENCY || undefined),
+    pauseAfterMs: duration("RELAY_PAUSE_AFTER", env.RELAY_PAUSE_AFTER, "5d", { minMs: 1000, maxMs: 365 * 86_400_000 }),
+    worker: field("RELAY_WORKER", flag.default(true), env.RELAY_WORKER || undefined),
+  };
+}
+
 function field<T>(variable: string, schema: z.ZodType<T>, raw: string | undefined): T {
   const result = schema.safeParse(raw);
   if (!result.success) throw new ConfigError(variable, result.error.issues.map((i) => i.message).join("; "));
@@ -108,10 +153,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch (e) {
     throw new ConfigError("ARM_ALLOWED_HOSTS", (e as Error).message);
   }
-  const installHosts = (env.AC_HOST_WHITELIST?.trim() || (nodeEnv === "production" ? "bitbucket.org" : "bitbucket.org,127.0.0.1,localhost"))
-    .split(",")
-    .map((h) => h.trim())
-    .filter(Boolean);
+  let installHosts: string[];
+  try {
+    installHosts = parseHostPatterns(env.AC_HOST_WHITELIST?.trim() || (nodeEnv === "production" ? "bitbucket.org" : "bitbucket.org,127.0.0.1,localhost"));
+  } catch {
+    // A pattern that can never match (a URL, "*") would refuse every install with no hint why.
+    throw new ConfigError("AC_HOST_WHITELIST", "must be a comma-separated list of host names or *.domain wildcards, such as bitbucket.org");
+  }
   return Object.freeze({
     env: nodeEnv,
     port,
@@ -124,5 +172,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowHttpLoopback,
     installHosts,
     logLevel: field("LOG_LEVEL", z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"), env.LOG_LEVEL || undefined),
+    relay: parseRelay(env),
+    metricsToken:
+      field(
+        "METRICS_TOKEN",
+        z.string().regex(/^[\x21-\x7e]{16,256}$/, "must be 16-256 printable characters without spaces (generate one: openssl rand -hex 24)").optional(),
+        env.METRICS_TOKEN?.trim() || undefined,
+      ) ?? null,
   });
 }

@@ -17,6 +17,17 @@ export const REDACT_PATHS = [
   "*.headers.Authorization",
   "*.headers['x-arm-session']",
   "*.headers['x-hub-signature']",
+  // Secrets one level deeper, and header sets logged on their own or under `req`/`request`.
+  "*.*.token",
+  "*.*.sharedSecret",
+  "armToken",
+  "*.armToken",
+  "jwt",
+  "*.jwt",
+  "headers.authorization",
+  "headers['x-hub-signature']",
+  "headers['x-arm-session']",
+  "*.headers['X-Hub-Signature']",
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

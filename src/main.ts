@@ -1,5 +1,7 @@
-/** Process entry: load the config (fail fast, naming the variable), start, stop cleanly on SIGINT/SIGTERM. */
+/** Process entry: load the config (fail fast, naming the variable), start, and stop gracefully on SIGTERM/SIGINT. */
 import { ConfigError, loadConfig } from "./config";
+import { createLogger } from "./log";
+import { installShutdown } from "./ops/shutdown";
 import { startServer } from "./server";
 
 async function main(): Promise<void> {
@@ -13,15 +15,9 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const server = await startServer(config);
-  const stop = () => {
-    server.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  const logger = createLogger(config.logLevel);
+  const server = await startServer(config, { logger });
+  installShutdown(server, { logger });
 }
 
 main().catch((e) => {

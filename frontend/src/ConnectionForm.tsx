@@ -9,11 +9,13 @@ import Select from "@atlaskit/select";
 import TextField from "@atlaskit/textfield";
 import { validateInstance, validateOrg } from "../../src/arm";
 import type { ArmHostPolicy } from "../../src/arm";
-import type { ConnectRequest } from "../../src/connections/views";
+import type { ConnectRequest, SmartCommitPreview } from "../../src/connections/views";
+import { DeliveryModeField } from "./DeliveryModeField";
 import { EDITION_OPTIONS, messageOf, readForm, tokenProblem } from "./form-model";
 import type { EditionOption, FieldErrors, FormValues } from "./form-model";
 import type { Action } from "./messages";
 import { PastedUrlHint } from "./PastedUrlHint";
+import { SmartCommitsSection } from "./SmartCommitsSection";
 import { WebhookPreview } from "./WebhookPreview";
 
 interface Props {
@@ -23,9 +25,10 @@ interface Props {
   busy: Action | null;
   /** Resolves to errors to show under fields (from the server), or undefined. */
   onSubmit: (request: ConnectRequest) => Promise<FieldErrors | undefined>;
+  previewSmartCommits: (pattern: string) => Promise<SmartCommitPreview>;
 }
 
-export function ConnectionForm({ policy, initial, connected, busy, onSubmit }: Props) {
+export function ConnectionForm({ policy, initial, connected, busy, onSubmit, previewSmartCommits }: Props) {
   return (
     <Form<FormValues>
       label="ARM connection settings"
@@ -38,7 +41,14 @@ export function ConnectionForm({ policy, initial, connected, busy, onSubmit }: P
     >
       {({ formProps, setFieldValue }) => (
         <form {...formProps} noValidate>
-          <FormFields policy={policy} initial={initial} connected={connected} busy={busy} setFieldValue={setFieldValue} />
+          <FormFields
+            policy={policy}
+            initial={initial}
+            connected={connected}
+            busy={busy}
+            setFieldValue={setFieldValue}
+            previewSmartCommits={previewSmartCommits}
+          />
         </form>
       )}
     </Form>
@@ -51,9 +61,10 @@ interface FieldsProps {
   connected: boolean;
   busy: Action | null;
   setFieldValue: (name: keyof FormValues, value: unknown) => void;
+  previewSmartCommits: (pattern: string) => Promise<SmartCommitPreview>;
 }
 
-function FormFields({ policy, initial, connected, busy, setFieldValue }: FieldsProps) {
+function FormFields({ policy, initial, connected, busy, setFieldValue, previewSmartCommits }: FieldsProps) {
   // Undefined on the first render (see useFormState); the initial values are what the fields hold then.
   const state = useFormState<FormValues>({ values: true });
   const values: FormValues = { ...initial, ...state?.values };
@@ -135,6 +146,10 @@ function FormFields({ policy, initial, connected, busy, setFieldValue }: FieldsP
         {!enterprise && <HelperMessage>ALM commit sync needs the Enterprise edition; Standard ARM has only the push webhook.</HelperMessage>}
         {reading.errors.triggers !== undefined && <ErrorMessage>{reading.errors.triggers}</ErrorMessage>}
       </fieldset>
+
+      <DeliveryModeField initial={initial.deliveryMode} />
+
+      <SmartCommitsSection initial={initial} values={values} almSync={enterprise && values.almSync} previewSmartCommits={previewSmartCommits} />
 
       <WebhookPreview hooks={reading.preview} connected={connected} />
 

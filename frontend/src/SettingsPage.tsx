@@ -1,5 +1,5 @@
 /** The repository settings page: loads the connection, runs one action at a time, reports the outcome. */
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import Button from "@atlaskit/button/default/button";
 import SectionMessage from "@atlaskit/section-message";
 import type { ConnectionResponse, ConnectRequest } from "../../src/connections/views";
@@ -18,7 +18,7 @@ type Load = { phase: "loading" } | { phase: "failed"; message: string } | { phas
 type Feedback = { appearance: "success" | "error"; message: string } | null;
 
 /** Fields the connection form can mark; any other field the server names is reported above the form only. */
-const FORM_FIELDS: FieldName[] = ["instance", "org", "edition", "token"];
+const FORM_FIELDS: FieldName[] = ["instance", "org", "edition", "token", "deliveryMode", "storyKeyPattern"];
 
 function asApiError(err: unknown): ApiError {
   return err instanceof ApiError ? err : new ApiError("Something went wrong on this page. Reload it and try again.", "client");
@@ -28,6 +28,7 @@ export function SettingsPage({ api, context }: { api: SettingsApi; context: Page
   const [load, setLoad] = useState<Load>({ phase: "loading" });
   const [busy, setBusy] = useState<Action | null>(null);
   const [feedback, setFeedback] = useState<Feedback>(null);
+  const messages = useRef<HTMLDivElement>(null);
 
   const reload = useCallback(() => {
     setLoad({ phase: "loading" });
@@ -50,9 +51,12 @@ export function SettingsPage({ api, context }: { api: SettingsApi; context: Page
     } catch (err) {
       const error = asApiError(err);
       setFeedback({ appearance: "error", message: error.message });
+      // A failed action may still have changed something (hooks half migrated): show what is true now.
+      api.load().then((data) => setLoad({ phase: "ready", data }), () => undefined);
       return error;
     } finally {
       setBusy(null);
+      messages.current?.scrollIntoView({ block: "nearest" });
     }
   }
 
@@ -76,7 +80,7 @@ export function SettingsPage({ api, context }: { api: SettingsApi; context: Page
         </p>
       </header>
 
-      <div role="status" aria-live="polite" aria-label="Messages" className="arm-stack">
+      <div ref={messages} role="status" aria-live="polite" aria-label="Messages" className="arm-stack">
         {load.phase === "loading" && <p className="arm-muted">Loading the connection…</p>}
         {feedback && <SectionMessage appearance={feedback.appearance}>{feedback.message}</SectionMessage>}
       </div>
@@ -124,6 +128,7 @@ export function SettingsPage({ api, context }: { api: SettingsApi; context: Page
             connected={connection !== null}
             busy={busy}
             onSubmit={submit}
+            previewSmartCommits={api.previewSmartCommits}
           />
         </section>
       )}

@@ -2,7 +2,7 @@
  * The settings API as the page calls it. Every failure becomes an ApiError carrying one plain sentence
  * (and the field it concerns, when the server names one); nothing else ever reaches the page.
  */
-import type { ApiErrorBody, ConnectionResponse, ConnectRequest, ReplaceTokenRequest } from "../../src/connections/views";
+import type { ApiErrorBody, ConnectionResponse, ConnectRequest, ReplaceTokenRequest, SmartCommitPreview } from "../../src/connections/views";
 import type { GetToken } from "./ap";
 
 const REQUEST_TIMEOUT_MS = 60_000; // connecting talks to Bitbucket several times; allow for a slow API
@@ -26,6 +26,8 @@ export interface SettingsApi {
   reconnect(): Promise<ConnectionResponse>;
   replaceToken(request: ReplaceTokenRequest): Promise<ConnectionResponse>;
   disconnect(): Promise<ConnectionResponse>;
+  /** The repository's recent commits under a story key pattern (blank: the default). */
+  previewSmartCommits(pattern: string): Promise<SmartCommitPreview>;
 }
 
 export interface ApiOptions {
@@ -45,6 +47,11 @@ function isConnectionResponse(body: unknown): body is ConnectionResponse {
   return typeof b === "object" && b !== null && "connection" in b && Array.isArray(b.hooks);
 }
 
+function isSmartCommitPreview(body: unknown): body is SmartCommitPreview {
+  const b = body as SmartCommitPreview | null;
+  return typeof b === "object" && b !== null && typeof b.pattern === "string" && Array.isArray(b.commits);
+}
+
 async function readJson(res: Response): Promise<unknown> {
   try {
     return await res.json();
@@ -55,6 +62,10 @@ async function readJson(res: Response): Promise<unknown> {
 
 export function createSettingsApi({ getToken, sessionToken, fetchFn = (input, init) => fetch(input, init), timeoutMs = REQUEST_TIMEOUT_MS }: ApiOptions): SettingsApi {
   async function call(method: string, path: string, body?: unknown): Promise<ConnectionResponse> {
+    return request(method, path, body, isConnectionResponse);
+  }
+
+  async function request<T>(method: string, path: string, body: unknown, understood: (json: unknown) => json is T): Promise<T> {
     const token = await getToken().catch((err: unknown) => {
       throw new ApiError(err instanceof Error ? err.message : UNREACHABLE, "bridge");
     });
@@ -81,7 +92,7 @@ export function createSettingsApi({ getToken, sessionToken, fetchFn = (input, in
       if (isErrorBody(json)) throw new ApiError(json.error.message, json.error.code, json.error.field);
       throw new ApiError(`Could not reach the ARM Connector service: it answered with an error (HTTP ${res.status}). Try again in a moment.`, "http");
     }
-    if (!isConnectionResponse(json)) {
+    if (!understood(json)) {
       throw new ApiError("Could not reach the ARM Connector service: its answer was not understood. Reload the page and try again.", "unexpected");
     }
     return json;
@@ -93,5 +104,7 @@ export function createSettingsApi({ getToken, sessionToken, fetchFn = (input, in
     reconnect: () => call("POST", "/api/connection/reconnect"),
     replaceToken: (request) => call("PUT", "/api/connection/token", request),
     disconnect: () => call("DELETE", "/api/connection"),
+    previewSmartCommits: (pattern) =>
+      request("GET", `/api/smart-commits/preview?pattern=${encodeURIComponent(pattern)}`, undefined, isSmartCommitPreview),
   };
 }

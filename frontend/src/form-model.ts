@@ -6,7 +6,9 @@ import { ARM_DEFAULT_INSTANCE, validateInstance, validateOrg } from "../../src/a
 import type { ArmHostPolicy, Edition, EndpointKind, Validation } from "../../src/arm";
 import { hookTargets, MAX_SECRET_LENGTH } from "../../src/hooks/desired-hooks";
 import type { Triggers } from "../../src/hooks/types";
-import type { ConnectionView, ConnectRequest } from "../../src/connections/views";
+import type { ConnectionView, ConnectRequest, DeliveryMode } from "../../src/connections/views";
+import { validateStoryKeyPattern } from "../../src/relay/smart-commits";
+import { DELIVERY_NAMES } from "./labels";
 
 export interface EditionOption {
   label: string;
@@ -18,6 +20,13 @@ export const EDITION_OPTIONS: EditionOption[] = [
   { label: "Standard", value: "standard" },
 ];
 
+export interface DeliveryOption {
+  label: string;
+  value: DeliveryMode;
+}
+
+export const DELIVERY_OPTIONS: DeliveryOption[] = (["direct", "relay"] as const).map((value) => ({ label: DELIVERY_NAMES[value], value }));
+
 export interface FormValues {
   instance: string;
   org: string;
@@ -26,9 +35,13 @@ export interface FormValues {
   push: boolean;
   pullRequests: boolean;
   almSync: boolean;
+  deliveryMode: DeliveryOption | null;
+  /** Blank: the default pattern. */
+  storyKeyPattern: string;
+  almSyncOnlyStoryCommits: boolean;
 }
 
-export type FieldName = "instance" | "org" | "edition" | "token" | "triggers";
+export type FieldName = "instance" | "org" | "edition" | "token" | "triggers" | "deliveryMode" | "storyKeyPattern";
 export type FieldErrors = Partial<Record<FieldName, string>>;
 
 export interface PreviewHook {
@@ -49,6 +62,10 @@ function editionOption(edition: Edition): EditionOption {
   return EDITION_OPTIONS.find((o) => o.value === edition) ?? EDITION_OPTIONS[0];
 }
 
+function deliveryOption(mode: DeliveryMode): DeliveryOption {
+  return DELIVERY_OPTIONS.find((o) => o.value === mode) ?? DELIVERY_OPTIONS[0];
+}
+
 export function initialValues(connection: ConnectionView | null, defaultInstance: string | undefined): FormValues {
   if (connection === null) {
     return {
@@ -59,9 +76,21 @@ export function initialValues(connection: ConnectionView | null, defaultInstance
       push: true,
       pullRequests: true,
       almSync: true,
+      deliveryMode: deliveryOption("direct"),
+      storyKeyPattern: "",
+      almSyncOnlyStoryCommits: true,
     };
   }
-  return { instance: connection.instance, org: connection.org, edition: editionOption(connection.edition), token: "", ...connection.triggers };
+  return {
+    instance: connection.instance,
+    org: connection.org,
+    edition: editionOption(connection.edition),
+    token: "",
+    ...connection.triggers,
+    deliveryMode: deliveryOption(connection.deliveryMode),
+    storyKeyPattern: connection.storyKeyPattern ?? "",
+    almSyncOnlyStoryCommits: connection.almSyncOnlyStoryCommits,
+  };
 }
 
 export function messageOf<T>(v: Validation<T>): string | undefined {
@@ -76,6 +105,11 @@ export function tokenProblem(raw: string, required: boolean): string | undefined
   if (/\s/.test(token)) return "The token cannot contain spaces; copy it again from ARM.";
   if (token.length > MAX_SECRET_LENGTH) return `The token is longer than ${MAX_SECRET_LENGTH} characters; copy it again from ARM.`;
   return undefined;
+}
+
+/** The server's own rule; blank is fine (the default pattern). */
+export function storyKeyPatternProblem(raw: string): string | undefined {
+  return raw.trim() === "" ? undefined : messageOf(validateStoryKeyPattern(raw));
 }
 
 /** Standard ARM has no ALM commit sync endpoint, so that choice only counts on Enterprise. */
@@ -98,6 +132,8 @@ export function readForm(values: FormValues, policy: ArmHostPolicy, tokenRequire
     edition: values.edition === null ? "Choose the ARM edition." : undefined,
     token: tokenProblem(values.token, tokenRequired),
     triggers: triggersProblem(values),
+    deliveryMode: values.deliveryMode === null ? "Choose how events reach ARM." : undefined,
+    storyKeyPattern: storyKeyPatternProblem(values.storyKeyPattern),
   };
   if (!instance.ok || !org.ok || values.edition === null || errors.triggers !== undefined) {
     return { errors, preview: null, request: null };
@@ -106,7 +142,16 @@ export function readForm(values: FormValues, policy: ArmHostPolicy, tokenRequire
   const settings = { instance: instance.value, org: org.value, edition: values.edition.value, triggers };
   const preview = hookTargets(settings);
   const token = values.token.trim();
+  const pattern = values.storyKeyPattern.trim();
   const request: ConnectRequest | null =
-    errors.token === undefined ? { ...settings, ...(token === "" ? {} : { token }) } : null;
+    errors.token === undefined && values.deliveryMode !== null && errors.storyKeyPattern === undefined
+      ? {
+          ...settings,
+          deliveryMode: values.deliveryMode.value,
+          storyKeyPattern: pattern === "" ? null : pattern,
+          almSyncOnlyStoryCommits: values.almSyncOnlyStoryCommits,
+          ...(token === "" ? {} : { token }),
+        }
+      : null;
   return { errors, preview, request };
 }

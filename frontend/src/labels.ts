@@ -1,10 +1,16 @@
 /** Words the page uses for endpoints, events and hook states, in one place. */
 import type { EndpointKind } from "../../src/arm";
 import type { HookState } from "../../src/hooks/types";
+import type { DeliveryMode } from "../../src/connections/views";
 
 export const ENDPOINT_NAMES: Record<EndpointKind, string> = {
   push: "SCM push (builds and pull request jobs)",
   "alm-sync": "ALM commit sync (smart commits)",
+};
+
+export const DELIVERY_NAMES: Record<DeliveryMode, string> = {
+  direct: "Direct from Bitbucket",
+  relay: "Through ARM Connector",
 };
 
 const EVENT_NAMES: Record<string, string> = {

@@ -32,8 +32,9 @@ export function apShimScript(hostOrigin: string): string {
     if (typeof cb === "function") promise.then(function (v) { cb(v); }, function () { cb(undefined); });
     return promise;
   }
+  // The body's content, not <html>: CSS resets often pin html and body at 100% of the iframe.
   function contentHeight() {
-    return Math.ceil(document.documentElement.getBoundingClientRect().height);
+    return Math.ceil(document.body ? document.body.scrollHeight : document.documentElement.scrollHeight);
   }
   window.AP = {
     context: {
@@ -46,12 +47,14 @@ export function apShimScript(hostOrigin: string): string {
   if (typeof ResizeObserver === "function") {
     var last = 0;
     var observe = function () {
-      new ResizeObserver(function () {
+      var observer = new ResizeObserver(function () {
         var h = contentHeight();
         if (autoResize && h !== last) { last = h; window.AP.resize("100%", h + "px"); }
-      }).observe(document.documentElement);
+      });
+      // The body may be pinned at 100% too; its children grow with the content.
+      [document.body].concat(Array.prototype.slice.call(document.body.children)).forEach(function (el) { observer.observe(el); });
     };
-    if (document.documentElement) observe(); else document.addEventListener("DOMContentLoaded", observe);
+    if (document.body) observe(); else document.addEventListener("DOMContentLoaded", observe);
   }
 })();
 `;

@@ -153,9 +153,13 @@ export class BitbucketClient {
     return repo;
   }
 
-  /** The newest commits first, across all branches (Bitbucket's order), at most `limit`. */
-  async listCommits(workspace: string, repoSlug: string, opts: { limit: number }): Promise<BitbucketCommit[]> {
-    return this.paginate<BitbucketCommit>(`${this.repoPath(workspace, repoSlug)}/commits`, {}, { limit: opts.limit });
+  /**
+   * The newest commits first (Bitbucket's order), at most `limit`: across all branches, or, like
+   * `git log <include…> ^<exclude…>`, those reachable from `include` and not from `exclude` (a push's new commits).
+   */
+  async listCommits(workspace: string, repoSlug: string, opts: { limit: number; include?: string[]; exclude?: string[] }): Promise<BitbucketCommit[]> {
+    const query = { include: opts.include, exclude: opts.exclude };
+    return this.paginate<BitbucketCommit>(`${this.repoPath(workspace, repoSlug)}/commits`, query, { limit: opts.limit });
   }
 
   private repoPath(workspace: string, repoSlug: string): string {

@@ -61,7 +61,8 @@ export function mountAddon(app: Express, config: Config, tenants: TenantStore, l
     app,
     { config: { [config.env]: modeConfig } } as ace.Options,
     quiet as unknown as Console,
-    { descriptorFilename: path.join(ROOT, "atlassian-connect.json"), configFileName: path.join(ROOT, "config.json") },
+    // ACE both reads the descriptor from this path and serves it at "/" + this path: keep it relative.
+    { descriptorFilename: path.relative(process.cwd(), path.join(ROOT, "atlassian-connect.json")), configFileName: path.join(ROOT, "config.json") },
   );
   return { key: config.appKey, descriptor: addon.descriptor as unknown as Record<string, unknown> };
 }

@@ -1,20 +1,43 @@
 /** The Connect front door: an express 4 app with the descriptor, lifecycle routes, the settings page and its API. */
 import path from "node:path";
-import express, { type Express, type NextFunction, type Request, type Response } from "express";
+import express, { type Express, type NextFunction, type Request, type Response, type Router } from "express";
+import type { Registry } from "prom-client";
+import type { Readiness } from "../ops/readiness";
+import { requestLog } from "../ops/request-log";
 import { mountAddon } from "./ace";
 import type { ConnectDeps } from "./deps";
 import { connectionApi } from "./routes/connection-api";
+import { healthRoutes } from "./routes/health";
+import { metricsRoute } from "./routes/metrics";
 import { installedRoute } from "./routes/installed";
 import { settingsPageRoute } from "./routes/settings-page";
+import { smartCommitsApi } from "./routes/smart-commits-api";
 import { uninstalledRoute } from "./routes/uninstalled";
 import { sendError } from "./send-error";
 
 export const FRONTEND_DIR = path.resolve(__dirname, "..", "..", __dirname.includes(`${path.sep}dist${path.sep}`) ? "frontend" : "dist/frontend");
 
-export function buildConnectApp(deps: ConnectDeps): Express {
+/** What the operations endpoints read: readiness inputs and the metrics registry. */
+export interface OpsDeps {
+  readiness(): Promise<Readiness>;
+  registry: Registry;
+}
+
+/** The relay's receiving route (src/connect/routes/events.ts), built by the composition root. */
+export interface RelayRoutes {
+  events: Router;
+}
+
+export function buildConnectApp(deps: ConnectDeps, ops: OpsDeps, relay?: RelayRoutes): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", true);
+  app.use(requestLog(deps.logger));
+  // Before the body parser and ACE: probes and scrapes cost no more than they must.
+  app.use(healthRoutes({ readiness: ops.readiness, logger: deps.logger }));
+  app.get("/metrics", metricsRoute({ registry: ops.registry, token: deps.config.metricsToken }));
+  // Before the JSON parser: events are read raw (their bytes are forwarded and signed as received).
+  if (relay) app.use(relay.events);
   // ACE needs a body parser mounted before its routes (REFERENCE section 2); 64 KB is far above any lifecycle or settings body.
   app.use(express.json({ limit: "64kb" }));
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => (err ? sendError(res, err, deps.logger) : next()));
@@ -23,8 +46,8 @@ export function buildConnectApp(deps: ConnectDeps): Express {
   app.post("/installed", installedRoute(deps));
   app.post("/uninstalled", uninstalledRoute(deps));
   app.get("/settings", settingsPageRoute(deps));
+  app.use("/api/smart-commits", smartCommitsApi(deps)); // before /api: its own apiAuth, so calls are verified once
   app.use("/api", connectionApi(deps));
   app.use("/static", express.static(FRONTEND_DIR, { maxAge: "1h", fallthrough: false }));
-  app.get("/healthz", (_req, res) => res.json({ status: "ok" }));
   return app;
 }

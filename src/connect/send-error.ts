@@ -20,9 +20,13 @@ export function sendError(res: Response, err: unknown, logger: Logger): void {
     logger.warn({ status: err.status, code: err.code }, "Bitbucket call failed");
     return send(err.code === "rate-limited" ? 503 : 502, { message: err.message, code: `bitbucket-${err.code}` });
   }
-  const body = (err as { type?: string; status?: number }) ?? {};
+  const body = (err as { type?: string; status?: number; expose?: boolean }) ?? {};
   if (body.type === "entity.too.large") return send(413, { message: "The request body is too large.", code: "too-large" });
   if (body.type === "entity.parse.failed") return send(400, { message: "The request body is not valid JSON.", code: "malformed-json" });
+  // The body parser's other refusals (unsupported charset or content encoding, corrupt compressed body) are the caller's, not ours.
+  if (body.expose === true && typeof body.status === "number" && body.status >= 400 && body.status < 500) {
+    return send(body.status, { message: "The request body could not be read; send plain UTF-8 JSON.", code: "unreadable-body" });
+  }
   const ref = crypto.randomBytes(4).toString("hex");
   logger.error({ err, ref }, "Unexpected error");
   send(500, { message: `Something went wrong on our side. Quote reference ${ref} if you contact support.`, code: "internal" });

@@ -3,11 +3,22 @@ import { z } from "zod";
 import { validateTarget } from "../arm/validate";
 import type { ArmHostPolicy } from "../arm/types";
 import type { ConnectionSettings } from "../hooks/types";
+import { validateStoryKeyPattern } from "../relay/smart-commits";
 import { UserError } from "./errors";
+import type { DeliveryMode, SmartCommitSettings } from "./views";
 
 const Triggers = z.object({ push: z.boolean(), pullRequests: z.boolean(), almSync: z.boolean() }).strict();
 const ConnectBody = z
-  .object({ instance: z.string().max(2048), org: z.string().max(1024), edition: z.string().max(32), triggers: Triggers, token: z.string().optional() })
+  .object({
+    instance: z.string().max(2048),
+    org: z.string().max(1024),
+    edition: z.string().max(32),
+    triggers: Triggers,
+    deliveryMode: z.enum(["direct", "relay"]).optional(),
+    storyKeyPattern: z.string().max(1024).nullable().optional(),
+    almSyncOnlyStoryCommits: z.boolean().optional(),
+    token: z.string().optional(),
+  })
   .strict();
 const TokenBody = z.object({ token: z.string() }).strict();
 
@@ -27,10 +38,27 @@ export function validateToken(raw: unknown): string {
   return token;
 }
 
-export function parseConnectRequest(body: unknown, policy: ArmHostPolicy): { settings: ConnectionSettings; token: string | null } {
+/** A story key pattern as submitted: null or blank means the default (null); anything else must validate. */
+export function parseStoryKeyPattern(raw: string | null): string | null {
+  if (raw === null || raw.trim() === "") return null;
+  const pattern = validateStoryKeyPattern(raw);
+  if (!pattern.ok) throw new UserError(pattern.message, "invalid-story-key-pattern", pattern.field);
+  return pattern.value;
+}
+
+export interface ParsedConnectRequest {
+  settings: ConnectionSettings;
+  token: string | null;
+  /** undefined: keep the connection's mode. */
+  deliveryMode: DeliveryMode | undefined;
+  /** Only the fields the request carried; the others keep their saved (or default) values. */
+  smartCommits: Partial<SmartCommitSettings>;
+}
+
+export function parseConnectRequest(body: unknown, policy: ArmHostPolicy): ParsedConnectRequest {
   const parsed = ConnectBody.safeParse(body);
   if (!parsed.success) throw shapeError(parsed.error);
-  const { triggers, token } = parsed.data;
+  const { triggers, token, deliveryMode, storyKeyPattern, almSyncOnlyStoryCommits } = parsed.data;
   const target = validateTarget(parsed.data, policy);
   if (!target.ok) throw new UserError(target.message, `invalid-${target.field}`, target.field);
   if (!triggers.push && !triggers.pullRequests && !triggers.almSync) {
@@ -39,7 +67,11 @@ export function parseConnectRequest(body: unknown, policy: ArmHostPolicy): { set
   if (triggers.almSync && target.value.edition !== "enterprise") {
     throw new UserError("ALM commit sync is an ARM Enterprise endpoint; choose Enterprise or turn it off.", "alm-needs-enterprise", "triggers.almSync");
   }
-  return { settings: { ...target.value, triggers }, token: token === undefined || token === "" ? null : validateToken(token) };
+  const smartCommits: Partial<SmartCommitSettings> = {
+    ...(storyKeyPattern === undefined ? {} : { storyKeyPattern: parseStoryKeyPattern(storyKeyPattern) }),
+    ...(almSyncOnlyStoryCommits === undefined ? {} : { almSyncOnlyStoryCommits }),
+  };
+  return { settings: { ...target.value, triggers }, token: token === undefined || token === "" ? null : validateToken(token), deliveryMode, smartCommits };
 }
 
 export function parseTokenRequest(body: unknown): string {

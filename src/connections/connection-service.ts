@@ -4,7 +4,7 @@
  * Order of work: validate everything first (bad input changes nothing), then store, then reconcile
  * Bitbucket, then record exactly which hooks we own and the last error.
  */
-import type { ArmHostPolicy } from "../arm/types";
+import type { ArmHostPolicy, EndpointKind } from "../arm/types";
 import type { BitbucketClient } from "../bitbucket/client";
 import { BitbucketApiError } from "../bitbucket/errors";
 import type { ConnectionStore, RepoScope, StoredConnection } from "../db/connection-store";
@@ -17,7 +17,7 @@ import type { Logger } from "../log";
 import { parseConnectRequest, parseTokenRequest } from "./connect-input";
 import { UserError } from "./errors";
 import { KeyedLock } from "./keyed-lock";
-import type { ConnectionResponse, ConnectionView } from "./views";
+import type { ConnectionResponse, ConnectionView, DeliveryMode } from "./views";
 
 export interface ConnectionServiceDeps {
   store: ConnectionStore;
@@ -38,13 +38,17 @@ export class ConnectionService {
   }
 
   connect(scope: RepoScope, body: unknown): Promise<ConnectionResponse> {
-    const { settings, token } = parseConnectRequest(body, this.deps.armPolicy);
+    const { settings, token, deliveryMode, smartCommits } = parseConnectRequest(body, this.deps.armPolicy);
     return this.lock.run(key(scope), async () => {
       const existing = await this.deps.store.get(scope);
       const secret = token ?? (existing ? await this.deps.store.readToken(scope) : null);
       if (!secret) throw new UserError("Paste the webhook API token created in ARM (Admin > API Token, type webhook).", "token-missing", "token");
-      const saved = await this.deps.store.save(scope, settings, { value: secret, fingerprint: this.deps.fingerprint(secret) });
-      return this.sync(scope, saved, secret, { firstConnect: !existing });
+      const mode = deliveryMode ?? existing?.deliveryMode ?? "direct";
+      // The relay is turned on before the direct hooks are removed, and off only once they exist again (sync):
+      // an event arriving during a switch reaches ARM twice rather than not at all.
+      const stored = mode === "relay" || !existing ? mode : undefined;
+      const saved = await this.deps.store.save(scope, settings, { value: secret, fingerprint: this.deps.fingerprint(secret) }, { deliveryMode: stored, smartCommits });
+      return this.sync(scope, saved, secret, { firstConnect: !existing, mode });
     });
   }
 
@@ -82,12 +86,21 @@ export class ConnectionService {
     });
   }
 
-  private async sync(scope: RepoScope, conn: StoredConnection, token: string, opts: { firstConnect: boolean }): Promise<ConnectionResponse> {
+  /** In relay mode no hook is wanted: the managed ARM hooks are deleted, so ARM never hears an event from both paths. */
+  private async sync(
+    scope: RepoScope,
+    conn: StoredConnection,
+    token: string,
+    opts: { firstConnect: boolean; mode?: DeliveryMode },
+  ): Promise<ConnectionResponse> {
     const api = await this.hooksApi(scope);
-    const desired = desiredHooks(conn.settings, token, conn.tokenFingerprint);
+    const mode = opts.mode ?? conn.deliveryMode;
+    const desired = mode === "relay" ? [] : desiredHooks(conn.settings, token, conn.tokenFingerprint);
     try {
       const result = await reconcile(api, { desired, managed: conn.managed, policy: this.deps.armPolicy });
-      await this.deps.store.setOutcome(conn.id, result.managed, null);
+      await this.deps.store.setOutcome(conn.id, result.managed, null, { deliveryMode: mode });
+      // A connect or reconnect is the admin's "try again": paused relay endpoints get their deliveries again.
+      await this.deps.store.resumeRelay(conn.id);
       this.deps.logger.info(
         { clientKey: scope.clientKey, repo: scope.repoUuid, steps: result.applied.map((s) => s.op) },
         "Repository hooks reconciled",
@@ -106,11 +119,12 @@ export class ConnectionService {
 
   private async describe(scope: RepoScope, conn: StoredConnection | null): Promise<ConnectionResponse> {
     if (!conn) return { connection: null, hooks: [] };
-    const view = toView(conn);
+    const paused = conn.deliveryMode === "relay" ? await this.deps.store.pausedEndpoints(conn.id) : [];
+    const view = toView(conn, paused);
     try {
       const api = await this.hooksApi(scope);
       const token = (await this.deps.store.readToken(scope))!;
-      const desired = desiredHooks(conn.settings, token, conn.tokenFingerprint);
+      const desired = conn.deliveryMode === "relay" ? [] : desiredHooks(conn.settings, token, conn.tokenFingerprint);
       return { connection: view, hooks: hookStatuses({ desired, remote: await api.list(), managed: conn.managed, policy: this.deps.armPolicy }) };
     } catch (err) {
       if (!(err instanceof BitbucketApiError)) throw err;
@@ -144,7 +158,7 @@ function remainingManaged(err: unknown, before: ManagedHookRecord[]): ManagedHoo
   return partialManaged(err) ?? before;
 }
 
-function toView(conn: StoredConnection): ConnectionView {
+function toView(conn: StoredConnection, paused: Array<{ endpoint: EndpointKind; pausedAt: Date; reason: string }>): ConnectionView {
   return {
     repoUuid: conn.scope.repoUuid,
     repoFullName: conn.scope.repoFullName,
@@ -152,6 +166,9 @@ function toView(conn: StoredConnection): ConnectionView {
     org: conn.settings.org,
     edition: conn.settings.edition,
     triggers: conn.settings.triggers,
+    deliveryMode: conn.deliveryMode,
+    ...conn.smartCommits,
+    pausedEndpoints: paused.map((p) => ({ endpoint: p.endpoint, pausedAt: p.pausedAt.toISOString(), reason: p.reason })),
     tokenLast4: conn.tokenLast4,
     connectedAt: conn.connectedAt.toISOString(),
     updatedAt: conn.updatedAt.toISOString(),

@@ -16,6 +16,12 @@ export class ConnectionRow extends Model<InferAttributes<ConnectionRow>, InferCr
   declare tokenLast4: string;
   declare tokenFingerprint: string;
   declare lastError: string | null;
+  /** direct: Bitbucket hooks call ARM; relay: this app receives the events and delivers them. */
+  declare deliveryMode: CreationOptional<"direct" | "relay">;
+  /** Story-key regular expression for smart commits; null means the default pattern. */
+  declare storyKeyPattern: CreationOptional<string | null>;
+  /** Relay mode: the ALM commit-sync endpoint only gets pushes with at least one matching commit. */
+  declare almSyncOnlyStoryCommits: CreationOptional<boolean>;
   declare connectedAt: Date;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
@@ -37,6 +43,9 @@ export class ConnectionRow extends Model<InferAttributes<ConnectionRow>, InferCr
         tokenLast4: { type: DataTypes.STRING(4), allowNull: false },
         tokenFingerprint: { type: DataTypes.STRING(64), allowNull: false },
         lastError: { type: DataTypes.TEXT, allowNull: true },
+        deliveryMode: { type: DataTypes.STRING(16), allowNull: false, defaultValue: "direct" },
+        storyKeyPattern: { type: DataTypes.STRING(512), allowNull: true },
+        almSyncOnlyStoryCommits: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
         connectedAt: { type: DataTypes.DATE, allowNull: false },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,

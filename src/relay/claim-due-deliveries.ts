@@ -1,0 +1,74 @@
+/**
+ * Claims due deliveries for one worker with a lease (REFERENCE section 5): one UPDATE … RETURNING marks up to
+ * `limit` pending deliveries whose time has come, that nobody holds (or whose holder's lease ran out, e.g. a
+ * crashed process), and whose endpoint is not paused.
+ * - PostgreSQL: the inner SELECT takes row locks FOR UPDATE SKIP LOCKED, so concurrent workers in several
+ *   processes each get different rows without waiting on one another.
+ * - SQLite: the statement runs in an IMMEDIATE transaction (RelayWrites), which holds the database's one write lock.
+ * Dates go in as replacements: sequelize then writes them exactly as it stores them (SQLite compares text).
+ */
+import { QueryTypes } from "sequelize";
+import type { EndpointKind } from "../arm/types";
+import type { RelayWrites } from "../db/relay-writes";
+
+export interface ClaimedDelivery {
+  id: string;
+  eventId: string;
+  connectionId: number;
+  endpoint: EndpointKind;
+  url: string;
+  /** Attempts made before this claim. */
+  attempts: number;
+  /** ms since the epoch; the worker must not start an attempt that could outlast it. */
+  leaseUntil: number;
+}
+
+export interface ClaimOptions {
+  workerId: string;
+  nowMs: number;
+  leaseMs: number;
+  limit: number;
+}
+
+interface Row {
+  id: string;
+  event_id: string;
+  connection_id: number;
+  endpoint: string;
+  url: string;
+  attempts: number;
+}
+
+export async function claimDueDeliveries(writes: RelayWrites, opts: ClaimOptions): Promise<ClaimedDelivery[]> {
+  const now = new Date(opts.nowMs);
+  const leaseUntil = opts.nowMs + opts.leaseMs;
+  const lock = writes.dialect === "postgres" ? "FOR UPDATE OF d SKIP LOCKED" : "";
+  const sql = `
+    UPDATE relay_deliveries SET lease_until = :leaseUntil, leased_by = :workerId, updated_at = :now
+    WHERE id IN (
+      SELECT d.id FROM relay_deliveries d
+      WHERE d.status = 'pending' AND d.next_attempt_at <= :now AND (d.lease_until IS NULL OR d.lease_until < :now)
+        AND NOT EXISTS (
+          SELECT 1 FROM relay_endpoint_health h
+          WHERE h.connection_id = d.connection_id AND h.endpoint = d.endpoint AND h.paused_at IS NOT NULL)
+      ORDER BY d.next_attempt_at
+      LIMIT :limit
+      ${lock})
+    RETURNING id, event_id, connection_id, endpoint, url, attempts`;
+  const rows = await writes.run((transaction) =>
+    writes.sequelize.query<Row>(sql, {
+      replacements: { leaseUntil: new Date(leaseUntil), workerId: opts.workerId, now, limit: opts.limit },
+      type: QueryTypes.SELECT,
+      transaction,
+    }),
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    eventId: r.event_id,
+    connectionId: Number(r.connection_id),
+    endpoint: r.endpoint as EndpointKind,
+    url: r.url,
+    attempts: Number(r.attempts),
+    leaseUntil,
+  }));
+}

@@ -1,0 +1,33 @@
+/** The benchmark's arithmetic: wrong figures in BENCHMARKS.md would be worse than none. */
+import { memoryVerdict, ratios, type BurstFigures } from "../../../bench/report";
+import { percentile, rate } from "../../../bench/stats";
+
+test("nearest-rank percentiles", () => {
+  const samples = Array.from({ length: 100 }, (_, i) => 100 - i); // 100..1, unsorted
+  expect(percentile(samples, 50)).toBe(50);
+  expect(percentile(samples, 99)).toBe(99);
+  expect(percentile(samples, 100)).toBe(100);
+  expect(percentile([7], 99)).toBe(7);
+  expect(percentile([], 50)).toBeNaN();
+});
+
+test("rates are per second", () => {
+  expect(rate(3000, 1500)).toBe(2000);
+  expect(rate(10, 0)).toBeNaN();
+});
+
+test("memory growth is judged from the first warm sample to the peak after it", () => {
+  // Start-up (40 → 90 MB) is not growth; 90 → 100 is 11 %.
+  expect(memoryVerdict([40, 70, 90, 95, 100, 98], 2)).toEqual({ firstMb: 90, peakMb: 100, lastMb: 98, growthPct: (10 / 90) * 100, flat: true });
+  expect(memoryVerdict([90, 100, 120, 140], 0)).toMatchObject({ growthPct: (50 / 90) * 100, flat: false });
+});
+
+test("each relay row is compared with the baseline of its own round", () => {
+  const row = (system: string, round: number, acceptedPerSec: number, deliveredPerSec: number) =>
+    ({ system, round, acceptedPerSec, deliveredPerSec, acceptP99Ms: 30 }) as BurstFigures;
+  const list = ratios([row("base", 1, 4000, 4000), row("relay", 1, 3000, 2000), row("base", 2, 2000, 2000), row("relay", 2, 1800, 1500)], "base");
+  expect(list).toEqual([
+    { system: "relay", round: 1, accept: 0.75, delivered: 0.5, acceptP99Ms: 30 },
+    { system: "relay", round: 2, accept: 0.9, delivered: 0.75, acceptP99Ms: 30 },
+  ]);
+});
