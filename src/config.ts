@@ -42,6 +42,8 @@ export interface RelayConfig {
   pauseAfterMs: number;
   /** Whether this process runs a delivery worker (every process receives events). */
   worker: boolean;
+  /** Finished deliveries, their attempts and events older than this are deleted (pending ones never). */
+  retentionMs: number;
 }
 
 export class ConfigError extends Error {
@@ -110,6 +112,7 @@ function parseRelay(env: NodeJS.ProcessEnv): RelayConfig {
     endpointConcurrency: field("RELAY_ENDPOINT_CONCURRENCY", z.coerce.number().int().min(1).max(256).default(8), env.RELAY_ENDPOINT_CONCURRENCY || undefined),
     pauseAfterMs: duration("RELAY_PAUSE_AFTER", env.RELAY_PAUSE_AFTER, "5d", { minMs: 1000, maxMs: 365 * 86_400_000 }),
     worker: field("RELAY_WORKER", flag.default(true), env.RELAY_WORKER || undefined),
+    retentionMs: duration("RELAY_RETENTION", env.RELAY_RETENTION, "30d", { minMs: 3_600_000, maxMs: 3650 * 86_400_000 }),
   };
 }
 

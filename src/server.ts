@@ -15,6 +15,7 @@ import { openDatabase } from "./db/sequelize";
 import { TenantStore, type Tenant } from "./db/tenant-store";
 import { BitbucketClient } from "./bitbucket/client";
 import { ConnectionService } from "./connections/connection-service";
+import { DeliveryLog } from "./connections/delivery-log";
 import { SmartCommitPreviewer } from "./connections/smart-commit-preview";
 import { buildConnectApp } from "./connect/build-app";
 import { createLogger, type Logger } from "./log";
@@ -25,6 +26,7 @@ import { eventsRoute } from "./connect/routes/events";
 import { RelayWrites } from "./db/relay-writes";
 import { commitMessageLoader } from "./relay/commit-messages";
 import { OutboxWriter } from "./relay/outbox-writer";
+import { purgeExpired, RetentionJob } from "./relay/retention";
 import { createArmSender } from "./relay/send-to-arm";
 import { RelayWorker } from "./relay/worker";
 
@@ -91,6 +93,8 @@ export async function startServer(config: Config, opts: { logger?: Logger } = {}
     return worker;
   };
   const worker = config.relay.worker ? createWorker() : null;
+  const deliveryLog = new DeliveryLog({ store: connectionStore, writes, wake: () => workers.forEach((w) => w.wake()) });
+  const retention = new RetentionJob({ purge: (nowMs) => purgeExpired(writes, { nowMs, retentionMs: config.relay.retentionMs }), logger });
   const events = eventsRoute({
     baseUrl: config.baseUrl,
     lookupSecret: async (clientKey) => (await tenants.get(clientKey))?.sharedSecret ?? null,
@@ -103,7 +107,7 @@ export async function startServer(config: Config, opts: { logger?: Logger } = {}
   const app = buildConnectApp(
     { config, tenants, keys, connections, smartCommits, logger, nowSeconds: () => Math.floor(Date.now() / 1000) },
     { registry: metrics.registry, readiness: () => checkReadiness({ pingDatabase: () => sequelize.query("SELECT 1"), worker }) },
-    { events },
+    { events, deliveryLog },
   );
 
   const server = http.createServer(app);
@@ -111,6 +115,7 @@ export async function startServer(config: Config, opts: { logger?: Logger } = {}
   const { port } = server.address() as AddressInfo;
   logger.info({ port, baseUrl: config.baseUrl, database: config.database.dialect }, "ARM Connector listening");
   worker?.start();
+  retention.start();
   let closing: Promise<void> | null = null;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -123,7 +128,7 @@ export async function startServer(config: Config, opts: { logger?: Logger } = {}
           await drainHttpServer(server, HTTP_GRACE_MS);
           await writer.drain(); // events being received finish their batch before the database closes
         })();
-        await Promise.all([receiving, ...workers.map((w) => w.stop())]);
+        await Promise.all([receiving, retention.stop(), ...workers.map((w) => w.stop())]);
         await arm.close();
         await sequelize.close();
       })();

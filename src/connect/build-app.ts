@@ -6,7 +6,9 @@ import type { Readiness } from "../ops/readiness";
 import { requestLog } from "../ops/request-log";
 import { mountAddon } from "./ace";
 import type { ConnectDeps } from "./deps";
+import type { DeliveryLog } from "../connections/delivery-log";
 import { connectionApi } from "./routes/connection-api";
+import { deliveriesApi } from "./routes/deliveries-api";
 import { healthRoutes } from "./routes/health";
 import { metricsRoute } from "./routes/metrics";
 import { installedRoute } from "./routes/installed";
@@ -26,6 +28,8 @@ export interface OpsDeps {
 /** The relay's receiving route (src/connect/routes/events.ts), built by the composition root. */
 export interface RelayRoutes {
   events: Router;
+  /** The delivery log behind /api/deliveries. */
+  deliveryLog?: DeliveryLog;
 }
 
 export function buildConnectApp(deps: ConnectDeps, ops: OpsDeps, relay?: RelayRoutes): Express {
@@ -47,6 +51,7 @@ export function buildConnectApp(deps: ConnectDeps, ops: OpsDeps, relay?: RelayRo
   app.post("/uninstalled", uninstalledRoute(deps));
   app.get("/settings", settingsPageRoute(deps));
   app.use("/api/smart-commits", smartCommitsApi(deps)); // before /api: its own apiAuth, so calls are verified once
+  if (relay?.deliveryLog) app.use("/api/deliveries", deliveriesApi(deps, relay.deliveryLog)); // before /api, like smart commits
   app.use("/api", connectionApi(deps));
   app.use("/static", express.static(FRONTEND_DIR, { maxAge: "1h", fallthrough: false }));
   return app;

@@ -1,11 +1,9 @@
-import path from "node:path";
-import fs from "node:fs";
+import { withSignedPush, SIGNED_PUSH } from "../../support/signed-push-vector";
 import { armHeaders, hookUuidFor, hubSignature, RELAY_USER_AGENT } from "../../../src/relay/arm-headers";
 
 describe("arm headers", () => {
-  test("the signature is Bitbucket's: HMAC-SHA256 of the exact bytes (REFERENCE test vector)", () => {
-    const body = fs.readFileSync(path.resolve(__dirname, "../../../../shared/reference/bitbucket-cloud-signed-push.json"));
-    expect(hubSignature(body, "Gkvl$k$wyNpQAF42")).toBe("sha256=f205c729821c6954aff2afe72b965c34015b4baf96ea8ddc2cc44999c014a035");
+  withSignedPush()("the signature is Bitbucket's: HMAC-SHA256 of the exact bytes (REFERENCE test vector)", () => {
+    expect(hubSignature(SIGNED_PUSH.body(), SIGNED_PUSH.key)).toBe(`sha256=${SIGNED_PUSH.signatureHex}`);
   });
 
   test("X-Hook-UUID is a stable version-5 uuid per tenant, repository and endpoint", () => {

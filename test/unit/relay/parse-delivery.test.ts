@@ -1,22 +1,19 @@
-import path from "node:path";
-import fs from "node:fs";
 import { createHmac } from "node:crypto";
 import { parseDelivery } from "../../../src/relay/parse-delivery";
+import { SIGNED_PUSH as VECTOR, withSignedPush } from "../../support/signed-push-vector";
 
 const REPO = "{3deb8c29-778a-450c-8f69-3e50a18079df}";
-/** A real Bitbucket Cloud push body and its known signature (REFERENCE section 4). */
-const SIGNED_PUSH = fs.readFileSync(path.resolve(__dirname, "../../../../shared/reference/bitbucket-cloud-signed-push.json"));
-const SIGNED_PUSH_SIGNATURE = "f205c729821c6954aff2afe72b965c34015b4baf96ea8ddc2cc44999c014a035";
 
 const buf = (v: unknown) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v));
 
 describe("parseDelivery", () => {
-  test("a bare REST-hook body is kept byte for byte, so its signature still holds", () => {
+  withSignedPush()("a bare REST-hook body is kept byte for byte, so its signature still holds", () => {
+    const SIGNED_PUSH = VECTOR.body();
     const parsed = parseDelivery(SIGNED_PUSH, "repo:push");
     if (!parsed.ok) throw new Error(parsed.reason);
     expect(parsed).toMatchObject({ eventKey: "repo:push", repoUuid: REPO, shape: "bare" });
     expect(parsed.bytes.equals(SIGNED_PUSH)).toBe(true);
-    expect(createHmac("sha256", "Gkvl$k$wyNpQAF42").update(parsed.bytes).digest("hex")).toBe(SIGNED_PUSH_SIGNATURE);
+    expect(createHmac("sha256", "Gkvl$k$wyNpQAF42").update(parsed.bytes).digest("hex")).toBe(VECTOR.signatureHex);
   });
 
   test("a Connect envelope yields its data, serialised once, and the event key from the body", () => {

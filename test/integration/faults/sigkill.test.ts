@@ -1,0 +1,73 @@
+/**
+ * The app SIGKILLed in the middle of a burst (issue 3, item 9): every event it answered 2xx reaches ARM after a
+ * restart on the same database, at least once, and a duplicate carries the same X-Request-UUID as the first copy.
+ *
+ * The app runs as a child process (fault-app.ts) receiving and delivering; this process holds the simulators and
+ * sends the burst. ARM answers slowly enough that the kill leaves deliveries pending and some leased by the dead
+ * worker. The restarted worker's clock is moved past the lease (LEASE_SKIP_MS) instead of waiting a minute for it.
+ */
+import { postgresAvailable } from "../../support/services";
+import { freePort, type DatabaseKind, type Stack } from "../../support/stack";
+import { connect, startRelayStack } from "../relay/relay-support";
+import { acceptedUuids, burst, checkAtLeastOnce, LEASE_SKIP_MS, startAppChild, waitUntilQuiet, type AppChild } from "./fault-support";
+
+const EVENTS = 300;
+const KILL_AFTER = EVENTS / 2;
+
+const kinds: DatabaseKind[] = ["sqlite", ...(postgresAvailable() ? (["postgres"] as const) : [])];
+
+describe.each(kinds)("SIGKILL mid-burst on %s", (kind) => {
+  let stack: Stack;
+  const apps: AppChild[] = [];
+
+  beforeAll(async () => {
+    // This process's own app only served the connect call; the child does the receiving and delivering.
+    stack = await startRelayStack(kind, { RELAY_WORKER: "0" });
+    await connect(stack, { triggers: { push: true, pullRequests: false, almSync: false } });
+  }, 30_000);
+
+  afterAll(async () => {
+    await Promise.all(apps.map((a) => a.stop()));
+    await stack?.close();
+  }, 30_000);
+
+  test(`every event answered 2xx before the kill is delivered after the restart`, async () => {
+    stack.arm.faults.add({ delayMs: 25 }); // slower than receiving, so a backlog is pending and leased at the kill
+    const port = await freePort();
+    const first = await startAppChild(stack, port);
+    apps.push(first);
+
+    let armAtKill = -1;
+    const answers = await burst(stack, first.url, {
+      count: EVENTS,
+      concurrency: 16,
+      prefix: `kill-${kind}`,
+      onAnswer: (_a, all) => {
+        if (armAtKill >= 0 || acceptedUuids(all).length < KILL_AFTER) return;
+        first.child.kill("SIGKILL");
+        armAtKill = stack.arm.deliveries.length;
+      },
+    });
+    expect(armAtKill).toBeGreaterThanOrEqual(0);
+    expect(await first.exited).toBe("SIGKILL");
+    const accepted = acceptedUuids(answers);
+    // Only 202 (stored) before the kill, then nothing at all: no answer claims more than it did.
+    expect(answers.filter((a) => a.status !== null && a.status !== 202)).toEqual([]);
+    expect(accepted.length).toBeGreaterThanOrEqual(KILL_AFTER);
+    expect(accepted.length).toBeLessThan(EVENTS);
+    expect(armAtKill).toBeLessThan(accepted.length); // the crash really left accepted events undelivered
+
+    const second = await startAppChild(stack, port);
+    apps.push(second);
+    await second.advanceClock(LEASE_SKIP_MS);
+    await waitUntilQuiet(stack, accepted, 20_000);
+
+    const result = await checkAtLeastOnce(stack, accepted);
+    expect(result.problems).toEqual([]);
+    expect(result.delivered).toBe(accepted.length);
+    console.info(
+      `SIGKILL on ${kind}: ${accepted.length}/${EVENTS} accepted, ${armAtKill} ARM requests at the kill, ` +
+        `${result.delivered} delivered after the restart, ${result.duplicates} duplicates, ${result.unansweredButStored} stored without an answer`,
+    );
+  }, 45_000);
+});
