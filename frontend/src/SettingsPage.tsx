@@ -6,6 +6,7 @@ import type { ConnectionResponse, ConnectRequest } from "../../src/connections/v
 import { ApiError } from "./api";
 import type { SettingsApi } from "./api";
 import { ConnectionForm } from "./ConnectionForm";
+import { DeliveryLog } from "./DeliveryLog";
 import { initialValues } from "./form-model";
 import type { FieldErrors, FieldName } from "./form-model";
 import { HookStatusList } from "./HookStatusList";
@@ -116,6 +117,8 @@ export function SettingsPage({ api, context }: { api: SettingsApi; context: Page
           />
         </section>
       )}
+
+      {load.phase === "ready" && connection?.deliveryMode === "relay" && <DeliveryLog key={connection.updatedAt} api={api} />}
 
       {load.phase === "ready" && (
         <section aria-labelledby="arm-form-title" className="arm-stack">

@@ -3,6 +3,7 @@
  * (and the field it concerns, when the server names one); nothing else ever reaches the page.
  */
 import type { ApiErrorBody, ConnectionResponse, ConnectRequest, ReplaceTokenRequest, SmartCommitPreview } from "../../src/connections/views";
+import type { DeliveryFilter, DeliveryPage, DeliveryStats, TestEventResult } from "../../src/connections/delivery-log";
 import type { GetToken } from "./ap";
 
 const REQUEST_TIMEOUT_MS = 60_000; // connecting talks to Bitbucket several times; allow for a slow API
@@ -28,6 +29,17 @@ export interface SettingsApi {
   disconnect(): Promise<ConnectionResponse>;
   /** The repository's recent commits under a story key pattern (blank: the default). */
   previewSmartCommits(pattern: string): Promise<SmartCommitPreview>;
+  /** The delivery log (relay mode): newest first; `before` is the previous page's nextCursor. */
+  listDeliveries(filter: DeliveryFilter, before?: string): Promise<DeliveryPage>;
+  redeliver(id: string): Promise<Redelivered>;
+  /** Every failed delivery created since this ISO time. */
+  redeliverFailed(since: string): Promise<Redelivered>;
+  sendTestEvent(): Promise<TestEventResult>;
+  deliveryStats(hours: number): Promise<DeliveryStats>;
+}
+
+export interface Redelivered {
+  redelivered: number;
 }
 
 export interface ApiOptions {
@@ -51,6 +63,12 @@ function isSmartCommitPreview(body: unknown): body is SmartCommitPreview {
   const b = body as SmartCommitPreview | null;
   return typeof b === "object" && b !== null && typeof b.pattern === "string" && Array.isArray(b.commits);
 }
+
+const isObject = (body: unknown): body is Record<string, unknown> => typeof body === "object" && body !== null;
+const isDeliveryPage = (body: unknown): body is DeliveryPage => isObject(body) && Array.isArray(body.deliveries);
+const isRedelivered = (body: unknown): body is Redelivered => isObject(body) && typeof body.redelivered === "number";
+const isTestEventResult = (body: unknown): body is TestEventResult => isObject(body) && typeof body.id === "string";
+const isDeliveryStats = (body: unknown): body is DeliveryStats => isObject(body) && Array.isArray(body.buckets);
 
 async function readJson(res: Response): Promise<unknown> {
   try {
@@ -106,5 +124,11 @@ export function createSettingsApi({ getToken, sessionToken, fetchFn = (input, in
     disconnect: () => call("DELETE", "/api/connection"),
     previewSmartCommits: (pattern) =>
       request("GET", `/api/smart-commits/preview?pattern=${encodeURIComponent(pattern)}`, undefined, isSmartCommitPreview),
+    listDeliveries: (filter, before) =>
+      request("GET", `/api/deliveries?status=${filter}${before ? `&before=${encodeURIComponent(before)}` : ""}`, undefined, isDeliveryPage),
+    redeliver: (id) => request("POST", `/api/deliveries/${encodeURIComponent(id)}/redeliver`, undefined, isRedelivered),
+    redeliverFailed: (since) => request("POST", "/api/deliveries/redeliver-failed", { since }, isRedelivered),
+    sendTestEvent: () => request("POST", "/api/deliveries/test", undefined, isTestEventResult),
+    deliveryStats: (hours) => request("GET", `/api/deliveries/stats?hours=${hours}`, undefined, isDeliveryStats),
   };
 }

@@ -23,18 +23,19 @@ export async function purgeExpired(writes: RelayWrites, opts: { nowMs: number; r
   const chunk = opts.chunk ?? CHUNK;
   const purged: Purged = { deliveries: 0, attempts: 0, events: 0 };
   const { sequelize } = writes;
+  // PostgreSQL: the chosen rows stay locked until commit, so a redelivery at the same moment waits and then finds them gone.
+  const lock = writes.dialect === "postgres" ? "FOR UPDATE SKIP LOCKED" : "";
   for (;;) {
     const done = await writes.run(async (transaction) => {
       const ids = (
         await sequelize.query<{ id: string }>(
-          `SELECT id FROM relay_deliveries WHERE status IN ${FINISHED} AND created_at < :cutoff AND updated_at < :cutoff LIMIT :chunk`,
+          `SELECT id FROM relay_deliveries WHERE status IN ${FINISHED} AND created_at < :cutoff AND updated_at < :cutoff LIMIT :chunk ${lock}`,
           { type: QueryTypes.SELECT, replacements: { cutoff, chunk }, transaction },
         )
       ).map((r) => r.id);
       if (ids.length === 0) return true;
-      // Attempts first: SQLite enforces the foreign key only where the connection turned it on.
+      // Attempts explicitly rather than by ON DELETE CASCADE, so that they are counted.
       const attempts = await sequelize.query("DELETE FROM relay_attempts WHERE delivery_id IN (:ids)", { type: QueryTypes.BULKDELETE, replacements: { ids }, transaction });
-      // The status is checked again: a delivery redelivered since the SELECT stays.
       const deliveries = await sequelize.query(`DELETE FROM relay_deliveries WHERE id IN (:ids) AND status IN ${FINISHED}`, {
         type: QueryTypes.BULKDELETE,
         replacements: { ids },

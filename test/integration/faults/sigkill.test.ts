@@ -32,7 +32,7 @@ describe.each(kinds)("SIGKILL mid-burst on %s", (kind) => {
   }, 30_000);
 
   test(`every event answered 2xx before the kill is delivered after the restart`, async () => {
-    stack.arm.faults.add({ delayMs: 25 }); // slower than receiving, so a backlog is pending and leased at the kill
+    stack.arm.faults.add({ delayMs: 50 }); // slower than receiving, so a backlog is pending and leased at the kill
     const port = await freePort();
     const first = await startAppChild(stack, port);
     apps.push(first);

@@ -37,6 +37,7 @@ describe("loadConfig defaults", () => {
         endpointConcurrency: 8,
         pauseAfterMs: 5 * 86_400_000,
         worker: true,
+        retentionMs: 30 * 86_400_000,
       },
       metricsToken: null,
     });
