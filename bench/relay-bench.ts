@@ -203,7 +203,8 @@ async function main(): Promise<void> {
       const db = await open();
       try {
         console.log(`Backlog of ${o.backlog}: ${db.name}`);
-        backlogs.push(await backlog(db, sims, receipts, o));
+        const burstPeakMb = Math.max(...rows.filter((r) => r.system === db.name).map((r) => r.peakRssMb));
+        backlogs.push({ ...(await backlog(db, sims, receipts, o)), ...(Number.isFinite(burstPeakMb) ? { burstPeakMb } : {}) });
       } finally {
         await db.dispose();
       }

@@ -7,12 +7,14 @@ import { ApiError } from "./api";
 import type { SettingsApi } from "./api";
 import { ConnectionForm } from "./ConnectionForm";
 import { DeliveryLog } from "./DeliveryLog";
+import { ExistingArmHooks } from "./ExistingArmHooks";
 import { initialValues } from "./form-model";
 import type { FieldErrors, FieldName } from "./form-model";
 import { HookStatusList } from "./HookStatusList";
 import { successMessage } from "./messages";
 import type { Action } from "./messages";
 import type { PageContext } from "./page-context";
+import { PausedEndpoints } from "./PausedEndpoints";
 import { TokenActions } from "./TokenActions";
 
 type Load = { phase: "loading" } | { phase: "failed"; message: string } | { phase: "ready"; data: ConnectionResponse };
@@ -104,6 +106,7 @@ export function SettingsPage({ api, context }: { api: SettingsApi; context: Page
               {connection.lastError}
             </SectionMessage>
           )}
+          <PausedEndpoints paused={connection.pausedEndpoints} />
           <HookStatusList hooks={load.data.hooks} />
           <TokenActions
             tokenLast4={connection.tokenLast4}
@@ -123,6 +126,7 @@ export function SettingsPage({ api, context }: { api: SettingsApi; context: Page
       {load.phase === "ready" && (
         <section aria-labelledby="arm-form-title" className="arm-stack">
           <h2 id="arm-form-title">{connection === null ? "Connect this repository" : "Settings"}</h2>
+          {connection === null && <ExistingArmHooks hooks={load.data.existingArmHooks} error={load.data.hooksError} />}
           <ConnectionForm
             // A new connection state (saved, disconnected) starts the form afresh from it.
             key={connection?.updatedAt ?? "new"}

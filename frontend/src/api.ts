@@ -56,7 +56,7 @@ function isErrorBody(body: unknown): body is ApiErrorBody {
 
 function isConnectionResponse(body: unknown): body is ConnectionResponse {
   const b = body as ConnectionResponse | null;
-  return typeof b === "object" && b !== null && "connection" in b && Array.isArray(b.hooks);
+  return typeof b === "object" && b !== null && "connection" in b && Array.isArray(b.hooks) && Array.isArray(b.existingArmHooks);
 }
 
 function isSmartCommitPreview(body: unknown): body is SmartCommitPreview {

@@ -7,6 +7,7 @@ import { requestLog } from "../ops/request-log";
 import { mountAddon } from "./ace";
 import type { ConnectDeps } from "./deps";
 import type { DeliveryLog } from "../connections/delivery-log";
+import type { ApiErrorBody } from "../connections/views";
 import { connectionApi } from "./routes/connection-api";
 import { deliveriesApi } from "./routes/deliveries-api";
 import { healthRoutes } from "./routes/health";
@@ -53,6 +54,17 @@ export function buildConnectApp(deps: ConnectDeps, ops: OpsDeps, relay?: RelayRo
   app.use("/api/smart-commits", smartCommitsApi(deps)); // before /api: its own apiAuth, so calls are verified once
   if (relay?.deliveryLog) app.use("/api/deliveries", deliveriesApi(deps, relay.deliveryLog)); // before /api, like smart commits
   app.use("/api", connectionApi(deps));
-  app.use("/static", express.static(FRONTEND_DIR, { maxAge: "1h", fallthrough: false }));
+  // After every API router (and its authentication): any other /api path, or method, is the API's own 404.
+  app.use("/api", (_req: Request, res: Response) => {
+    res.status(404).json({ error: { message: "There is no such settings API call.", code: "not-found" } } satisfies ApiErrorBody);
+  });
+  app.use("/static", express.static(FRONTEND_DIR, { maxAge: "1h", fallthrough: false }), staticError);
   return app;
+}
+
+/** serve-static's refusals (a missing file, a bad path) as plain text: Express's own page would show a stack trace outside production. */
+function staticError(err: { status?: number; statusCode?: number }, _req: Request, res: Response, _next: NextFunction): void {
+  if (res.headersSent) return void res.destroy(); // failed mid-file: nothing sensible can follow
+  const status = err.status ?? err.statusCode ?? 500;
+  res.status(status >= 400 && status < 500 ? status : 500).type("text/plain").send(status === 404 ? "Not found" : "The file could not be served");
 }

@@ -10,6 +10,7 @@ import { BitbucketApiError } from "../bitbucket/errors";
 import type { ConnectionStore, RepoScope, StoredConnection } from "../db/connection-store";
 import type { Tenant, TenantStore } from "../db/tenant-store";
 import { desiredHooks } from "../hooks/desired-hooks";
+import { existingArmHooks } from "../hooks/existing-arm-hooks";
 import { hookStatuses } from "../hooks/hook-status";
 import { disconnect, reconcile } from "../hooks/reconcile";
 import type { ManagedHookRecord, RepoHooksApi } from "../hooks/types";
@@ -82,7 +83,7 @@ export class ConnectionService {
       }
       await this.deps.store.remove(scope);
       this.deps.logger.info({ clientKey: scope.clientKey, repo: scope.repoUuid }, "Repository disconnected from ARM");
-      return { connection: null, hooks: [] };
+      return this.describe(scope, null); // ARM hooks we did not own (another org's) are still there: say so
     });
   }
 
@@ -118,17 +119,29 @@ export class ConnectionService {
   }
 
   private async describe(scope: RepoScope, conn: StoredConnection | null): Promise<ConnectionResponse> {
-    if (!conn) return { connection: null, hooks: [] };
+    if (!conn) return this.describeUnconnected(scope);
     const paused = conn.deliveryMode === "relay" ? await this.deps.store.pausedEndpoints(conn.id) : [];
     const view = toView(conn, paused);
     try {
       const api = await this.hooksApi(scope);
       const token = (await this.deps.store.readToken(scope))!;
       const desired = conn.deliveryMode === "relay" ? [] : desiredHooks(conn.settings, token, conn.tokenFingerprint);
-      return { connection: view, hooks: hookStatuses({ desired, remote: await api.list(), managed: conn.managed, policy: this.deps.armPolicy }) };
+      const hooks = hookStatuses({ desired, remote: await api.list(), managed: conn.managed, policy: this.deps.armPolicy });
+      return { connection: view, hooks, existingArmHooks: [] };
     } catch (err) {
       if (!(err instanceof BitbucketApiError)) throw err;
-      return { connection: view, hooks: [], hooksError: err.message };
+      return { connection: view, hooks: [], existingArmHooks: [], hooksError: err.message };
+    }
+  }
+
+  /** Before the first connect: the ARM hooks already there, so a retired or broken one is seen before it is migrated. */
+  private async describeUnconnected(scope: RepoScope): Promise<ConnectionResponse> {
+    try {
+      const remote = await (await this.hooksApi(scope)).list();
+      return { connection: null, hooks: [], existingArmHooks: existingArmHooks(remote, this.deps.armPolicy) };
+    } catch (err) {
+      if (!(err instanceof BitbucketApiError)) throw err;
+      return { connection: null, hooks: [], existingArmHooks: [], hooksError: err.message };
     }
   }
 

@@ -3,7 +3,10 @@
  * Secrets never appear here: only the token's last four characters.
  */
 import type { Edition, EndpointKind } from "../arm/types";
+import type { ExistingArmHook } from "../hooks/existing-arm-hooks";
 import type { HookStatus, Triggers } from "../hooks/types";
+
+export type { ExistingArmHook };
 
 /** direct: Bitbucket's hooks call ARM. relay: the app receives the events, stores them and delivers them with retries. */
 export type DeliveryMode = "direct" | "relay";
@@ -43,6 +46,11 @@ export interface ConnectionView extends SmartCommitSettings {
 export interface ConnectionResponse {
   connection: ConnectionView | null;
   hooks: HookStatus[]; // live status from Bitbucket; empty when not connected
+  /**
+   * Not connected: the ARM webhooks already on the repository (current, retired or broken), so the admin sees them
+   * before connecting. Connected: empty (`hooks` covers them).
+   */
+  existingArmHooks: ExistingArmHook[];
   /** Set when the hooks could not be read (Bitbucket down, permission lost): one plain sentence. */
   hooksError?: string;
 }

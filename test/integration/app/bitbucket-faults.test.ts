@@ -155,7 +155,7 @@ describe.each(testDatabases())("Bitbucket faults on %s", (kind) => {
     expect(stack.bitbucket.hooks(repo)).toEqual([]);
     expect(await rowOf(repo)).toBeUndefined();
     expect(await stack.db.snapshot()).toEqual(before);
-    expect((await p.call("GET", "/api/connection")).body).toEqual({ connection: null, hooks: [] });
+    expect((await p.call("GET", "/api/connection")).body).toEqual({ connection: null, hooks: [], existingArmHooks: [] });
   });
 
   test("a first connect that fails half-way keeps the connection, the hook it made, and the error", async () => {

@@ -158,7 +158,11 @@ describe.each(testDatabases())("install and uninstall on %s", (kind) => {
     expect(result).toMatchObject({ ok: true, status: 204, signed: false });
     stack.secrets.add(stack.installed().sharedSecret);
     const page = await stack.settings();
-    expect((await page.call("GET", "/api/connection")).body).toEqual({ connection: null, hooks: [] });
+    expect((await page.call("GET", "/api/connection")).body).toMatchObject({
+      connection: null,
+      hooks: [],
+      existingArmHooks: left.map((h) => ({ uuid: h.uuid, kind: "current" })),
+    });
     const res = await page.call("PUT", "/api/connection", connectBody(stack));
     expect(res.status).toBe(200);
     expect(stack.bitbucket.hooks(REPO).map((h) => h.uuid).sort()).toEqual(left.map((h) => h.uuid).sort());

@@ -140,7 +140,7 @@ describe.each(testDatabases())("settings changes on %s", (kind) => {
     expect(await rowOf(repo)).toBeUndefined();
     expect(await managedOf(repo)).toEqual([]);
     expect(JSON.stringify(await stack.db.snapshot())).not.toContain(sealed);
-    expect((await page.call("GET", "/api/connection")).body).toEqual({ connection: null, hooks: [] });
+    expect((await page.call("GET", "/api/connection")).body).toEqual({ connection: null, hooks: [], existingArmHooks: [] });
     const again = await page.call("DELETE", "/api/connection");
     expect(again.status).toBe(404);
     expect(again.body.error.code).toBe("not-connected");
