@@ -27,7 +27,8 @@ export function sendError(res: Response, err: unknown, logger: Logger): void {
   if (body.expose === true && typeof body.status === "number" && body.status >= 400 && body.status < 500) {
     return send(body.status, { message: "The request body could not be read; send plain UTF-8 JSON.", code: "unreadable-body" });
   }
-  const ref = crypto.randomBytes(4).toString("hex");
-  logger.error({ err, ref }, "Unexpected error");
+  // The request id (ops/request-log.ts) links what the admin quotes to this line and to the request's own log line.
+  const ref = typeof res.locals.requestId === "string" ? res.locals.requestId : crypto.randomBytes(4).toString("hex");
+  logger.error({ err, reqId: ref }, "Unexpected error");
   send(500, { message: `Something went wrong on our side. Quote reference ${ref} if you contact support.`, code: "internal" });
 }
