@@ -3,7 +3,7 @@ import type { Edition } from "../arm/types";
 import type { SecretBox } from "../crypto/secret-box";
 import type { ConnectionSettings, ManagedHookRecord } from "../hooks/types";
 import type { EndpointKind } from "../arm/types";
-import { Op } from "sequelize";
+import { Op, QueryTypes } from "sequelize";
 import type { DeliveryMode, SmartCommitSettings } from "../connections/views";
 import { ConnectionRow, ManagedHookRow, RelayEndpointHealthRow } from "./models";
 
@@ -45,6 +45,22 @@ export interface RelaySender {
   storyKeyPattern: string | null;
   almSyncOnlyStoryCommits: boolean;
 }
+
+interface RouteRow {
+  id: number;
+  client_key: string;
+  repo_uuid: string;
+  delivery_mode: DeliveryMode;
+  instance: string;
+  org: string;
+  edition: string;
+  trigger_push: unknown;
+  trigger_pull_requests: unknown;
+  trigger_alm_sync: unknown;
+}
+
+/** A boolean column as the driver returns it: PostgreSQL true/false, SQLite 1/0. */
+const truthy = (v: unknown) => v === true || v === 1 || v === "1";
 
 const bound = (s: RepoScope) => `connection:${s.clientKey}:${s.repoUuid}`;
 
@@ -109,11 +125,27 @@ export class ConnectionStore {
     await ConnectionRow.destroy({ where: { clientKey: scope.clientKey, repoUuid: scope.repoUuid } });
   }
 
-  /** The connections of these repositories (one query for a whole batch of received events). */
+  /** The connections of these repositories: one plain query for a whole batch of received events (no model instances). */
   async relayRoutes(repos: Array<{ clientKey: string; repoUuid: string }>): Promise<RelayRoute[]> {
     if (repos.length === 0) return [];
-    const rows = await ConnectionRow.findAll({ where: { [Op.or]: repos.map((r) => ({ clientKey: r.clientKey, repoUuid: r.repoUuid })) } });
-    return rows.map((row) => ({ id: row.id, clientKey: row.clientKey, repoUuid: row.repoUuid, deliveryMode: row.deliveryMode, settings: settingsOf(row) }));
+    const where = repos.map(() => "(client_key = ? AND repo_uuid = ?)").join(" OR ");
+    const rows = await ConnectionRow.sequelize!.query<RouteRow>(
+      `SELECT id, client_key, repo_uuid, delivery_mode, instance, org, edition, trigger_push, trigger_pull_requests, trigger_alm_sync
+       FROM connections WHERE ${where}`,
+      { replacements: repos.flatMap((r) => [r.clientKey, r.repoUuid]), type: QueryTypes.SELECT },
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      clientKey: r.client_key,
+      repoUuid: r.repo_uuid,
+      deliveryMode: r.delivery_mode,
+      settings: {
+        instance: r.instance,
+        org: r.org,
+        edition: r.edition as Edition,
+        triggers: { push: truthy(r.trigger_push), pullRequests: truthy(r.trigger_pull_requests), almSync: truthy(r.trigger_alm_sync) },
+      },
+    }));
   }
 
   async relaySenders(ids: number[]): Promise<RelaySender[]> {

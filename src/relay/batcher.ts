@@ -8,6 +8,11 @@
 export interface BatcherOptions<T, R> {
   maxBatch: number;
   maxDelayMs: number;
+  /**
+   * Whether what queued during a batch waits `maxDelayMs` (or `maxBatch` items) like a first batch does, instead of
+   * going at once: for work whose latency matters less than how many transactions it takes (the worker's results).
+   */
+  lazy?: boolean;
   /** Writes the batch; returns one result per item, in order. A throw fails every item of the batch. */
   flush(items: T[]): Promise<R[]>;
 }
@@ -49,8 +54,9 @@ export class Batcher<T, R> {
     const batch = this.queue.splice(0, this.opts.maxBatch);
     this.running = this.run(batch).finally(() => {
       this.running = null;
-      // Whatever queued during this batch has waited at least as long as the batch took: go at once.
-      if (this.queue.length) this.start();
+      // Whatever queued during this batch has waited at least as long as the batch took: go at once (unless lazy).
+      if (this.queue.length >= this.opts.maxBatch || (this.queue.length && !this.opts.lazy)) this.start();
+      else if (this.queue.length) this.timer ??= setTimeout(() => this.start(), this.opts.maxDelayMs);
     });
   }
 

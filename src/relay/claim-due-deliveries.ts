@@ -5,10 +5,10 @@
  * - PostgreSQL: the inner SELECT takes row locks FOR UPDATE SKIP LOCKED, so concurrent workers in several
  *   processes each get different rows without waiting on one another.
  * - SQLite: the statement runs in an IMMEDIATE transaction (RelayWrites), which holds the database's one write lock.
- * Dates go in as replacements: sequelize then writes them exactly as it stores them (SQLite compares text).
+ * Parameters are bound (raw-sql.ts), dates in the form sequelize stores them (SQLite compares text).
  */
-import { QueryTypes } from "sequelize";
 import type { EndpointKind } from "../arm/types";
+import { query } from "../db/raw-sql";
 import type { RelayWrites } from "../db/relay-writes";
 
 export interface ClaimedDelivery {
@@ -30,44 +30,29 @@ export interface ClaimOptions {
   limit: number;
 }
 
-interface Row {
-  id: string;
-  event_id: string;
-  connection_id: number;
-  endpoint: string;
-  url: string;
-  attempts: number;
-}
-
 export async function claimDueDeliveries(writes: RelayWrites, opts: ClaimOptions): Promise<ClaimedDelivery[]> {
   const now = new Date(opts.nowMs);
   const leaseUntil = opts.nowMs + opts.leaseMs;
   const lock = writes.dialect === "postgres" ? "FOR UPDATE OF d SKIP LOCKED" : "";
   const sql = `
-    UPDATE relay_deliveries SET lease_until = :leaseUntil, leased_by = :workerId, updated_at = :now
+    UPDATE relay_deliveries SET lease_until = ?, leased_by = ?, updated_at = ?
     WHERE id IN (
       SELECT d.id FROM relay_deliveries d
-      WHERE d.status = 'pending' AND d.next_attempt_at <= :now AND (d.lease_until IS NULL OR d.lease_until < :now)
+      WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until < ?)
         AND NOT EXISTS (
           SELECT 1 FROM relay_endpoint_health h
           WHERE h.connection_id = d.connection_id AND h.endpoint = d.endpoint AND h.paused_at IS NOT NULL)
       ORDER BY d.next_attempt_at
-      LIMIT :limit
+      LIMIT ?
       ${lock})
     RETURNING id, event_id, connection_id, endpoint, url, attempts`;
-  const rows = await writes.run((transaction) =>
-    writes.sequelize.query<Row>(sql, {
-      replacements: { leaseUntil: new Date(leaseUntil), workerId: opts.workerId, now, limit: opts.limit },
-      type: QueryTypes.SELECT,
-      transaction,
-    }),
-  );
+  const rows = await writes.runStatement((t) => query(t, sql, [new Date(leaseUntil), opts.workerId, now, now, now, opts.limit]));
   return rows.map((r) => ({
-    id: r.id,
-    eventId: r.event_id,
+    id: String(r.id),
+    eventId: String(r.event_id),
     connectionId: Number(r.connection_id),
     endpoint: r.endpoint as EndpointKind,
-    url: r.url,
+    url: String(r.url),
     attempts: Number(r.attempts),
     leaseUntil,
   }));

@@ -84,7 +84,8 @@ export class OutboxWriter {
       results[i] = this.plan(item, routes, events, deliveries);
     });
 
-    const inserted = events.length ? await this.deps.writes.run((t) => insertOutbox(t, events, deliveries)) : new Set<string>();
+    // One statement on PostgreSQL while a batch's parameters fit in one (insertOutbox), as maxBatch keeps them.
+    const inserted = events.length ? await this.deps.writes.runStatement((t) => insertOutbox(t, events, deliveries)) : new Set<string>();
     let created = false;
     const final = results.map((r): WriteResult => {
       if (r.outcome !== "accepted") return r;

@@ -41,7 +41,7 @@ export interface RelayWorkerDeps {
   workerId: string;
   now?: () => number;
   random?: () => number;
-  /** Deliveries per claim; default 100. */
+  /** Deliveries per claim; default 250. */
   batchSize?: number;
   /** How often an idle worker looks for due deliveries; default 200 ms. */
   pollIntervalMs?: number;
@@ -54,6 +54,12 @@ const LEASE_MARGIN_MS = 2_000;
 /** A token replaced by the admin is used within this time (at once after ARM answers 401 or 403). */
 const SENDER_TTL_MS = 10_000;
 const BACKLOG_REFRESH_MS = 5_000;
+/**
+ * A busy worker claims at most this often (an idle one claims at once when woken). Every claim is a write
+ * transaction, and on SQLite intake waits for each one: claiming after every intake commit (each wakes the worker)
+ * made as many claims as intake batches. The cost is up to this much latency to ARM under load.
+ */
+const CLAIM_INTERVAL_MS = 100;
 
 type Result =
   | { kind: "release"; id: string }
@@ -70,6 +76,8 @@ export class RelayWorker {
   private readonly senderCache: TtlCache<number, RelaySender | null>;
   private readonly results: Batcher<Result, void>;
   private readonly held = new Set<Promise<void>>();
+  /** X-Hook-UUID per repository and endpoint: a hash that never changes, so it is computed once. */
+  private readonly hookUuids = new Map<string, string>();
   private running = false;
   private stopping = false;
   private loopDone: Promise<void> = Promise.resolve();
@@ -82,13 +90,14 @@ export class RelayWorker {
   constructor(private readonly deps: RelayWorkerDeps) {
     this.now = deps.now ?? Date.now;
     this.random = deps.random ?? Math.random;
-    this.batchSize = deps.batchSize ?? 100;
+    this.batchSize = deps.batchSize ?? 250;
     this.maxHeld = this.batchSize * 2;
     this.pollIntervalMs = deps.pollIntervalMs ?? 200;
     this.leaseMs = deps.leaseMs ?? Math.max(60_000, 4 * deps.relay.attemptTimeoutMs);
     this.limiter = new KeyedSemaphore(deps.relay.endpointConcurrency);
     this.senderCache = new TtlCache(SENDER_TTL_MS, this.now);
-    this.results = new Batcher({ maxBatch: 200, maxDelayMs: 5, flush: (items) => this.record(items) });
+    // Results wait a little to share a transaction: ARM has them already, only the bookkeeping waits.
+    this.results = new Batcher({ maxBatch: 500, maxDelayMs: 100, lazy: true, flush: (items) => this.record(items) });
   }
 
   get id(): string {
@@ -140,7 +149,11 @@ export class RelayWorker {
   }
 
   private async loop(): Promise<void> {
+    let lastClaim = -Infinity;
     while (!this.stopping) {
+      const wait = lastClaim + CLAIM_INTERVAL_MS - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      lastClaim = performance.now();
       let claimed = 0;
       try {
         claimed = await this.fill();
@@ -181,7 +194,7 @@ export class RelayWorker {
     const claimed = await claimDueDeliveries(this.deps.writes, { workerId: this.id, nowMs: this.now(), leaseMs: this.leaseMs, limit });
     this.moreDue = claimed.length === limit;
     if (claimed.length === 0) return 0;
-    const events = await loadEvents([...new Set(claimed.map((d) => d.eventId))]);
+    const events = await loadEvents(this.deps.writes.sequelize, [...new Set(claimed.map((d) => d.eventId))]);
     for (const d of claimed) this.track(this.process(d, events.get(d.eventId)));
     return claimed.length;
   }
@@ -242,7 +255,7 @@ export class RelayWorker {
     const attempt = d.attempts + 1;
     const headers = armHeaders({
       eventKey: event.eventKey,
-      hookUuid: hookUuidFor(sender.scope.clientKey, sender.scope.repoUuid, d.endpoint),
+      hookUuid: this.hookUuid(sender, d.endpoint),
       requestUuid: d.id,
       attempt,
       body: event.body,
@@ -297,6 +310,17 @@ export class RelayWorker {
       },
       health: { connectionId: d.connectionId, endpoint: d.endpoint, outcome: judged.outcome, atMs: endedAt, message: judged.message },
     };
+  }
+
+  private hookUuid(sender: RelaySender, endpoint: ClaimedDelivery["endpoint"]): string {
+    const key = `${sender.scope.clientKey}\u0000${sender.scope.repoUuid}\u0000${endpoint}`;
+    let uuid = this.hookUuids.get(key);
+    if (uuid === undefined) {
+      if (this.hookUuids.size >= 10_000) this.hookUuids.clear(); // bounded: one entry per connected endpoint
+      uuid = hookUuidFor(sender.scope.clientKey, sender.scope.repoUuid, endpoint);
+      this.hookUuids.set(key, uuid);
+    }
+    return uuid;
   }
 
   /** Writes a batch of results in one transaction, then counts them. */
