@@ -3,8 +3,16 @@ import Lozenge from "@atlaskit/lozenge";
 import type { HookStatus } from "../../src/hooks/types";
 import { describeEvents, ENDPOINT_NAMES, STATE_LOZENGES } from "./labels";
 
-export function HookStatusList({ hooks }: { hooks: HookStatus[] }) {
-  if (hooks.length === 0) return <p className="arm-muted">No ARM webhooks are expected with these settings.</p>;
+export function HookStatusList({ hooks, relayed }: { hooks: HookStatus[]; relayed: boolean }) {
+  if (hooks.length === 0) {
+    return (
+      <p className="arm-muted">
+        {relayed
+          ? "Delivered through ARM Connector: Bitbucket sends events to this app, which relays them to ARM, so the repository carries no ARM webhooks."
+          : "No ARM webhooks are expected with these settings."}
+      </p>
+    );
+  }
   return (
     <ul className="arm-list" data-testid="hook-status">
       {hooks.map((hook) => {

@@ -107,7 +107,7 @@ export function SettingsPage({ api, context }: { api: SettingsApi; context: Page
             </SectionMessage>
           )}
           <PausedEndpoints paused={connection.pausedEndpoints} />
-          <HookStatusList hooks={load.data.hooks} />
+          <HookStatusList hooks={load.data.hooks} relayed={connection.deliveryMode === "relay"} />
           <TokenActions
             tokenLast4={connection.tokenLast4}
             busy={busy}
