@@ -151,7 +151,7 @@ function FormFields({ policy, initial, connected, busy, setFieldValue, previewSm
 
       <SmartCommitsSection initial={initial} values={values} almSync={enterprise && values.almSync} previewSmartCommits={previewSmartCommits} />
 
-      <WebhookPreview hooks={reading.preview} connected={connected} />
+      <WebhookPreview hooks={reading.preview} connected={connected} relayed={values.deliveryMode?.value === "relay"} />
 
       <div className="arm-actions arm-submit">
         <Button type="submit" appearance="primary" isDisabled={reading.request === null || busy !== null} isLoading={busy === "connect" || busy === "save"}>

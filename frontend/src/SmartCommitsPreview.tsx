@@ -51,8 +51,8 @@ export function SmartCommitsPreview({ pattern, load }: Props) {
           <p className="arm-muted">This repository has no commits yet.</p>
         ) : (
           <p className="arm-muted">
-            {state.data.commits.filter((c) => c.keys.length > 0).length} of {plural(state.data.commits.length, "recent commit", "recent commits")} carry a
-            story key{state.data.isDefault ? " (default pattern)" : ""}.
+            {state.data.commits.filter((c) => c.keys.length > 0).length} of {plural(state.data.commits.length, "recent commit", "recent commits")}{" "}
+            {state.data.commits.length === 1 ? "carries" : "carry"} a story key{state.data.isDefault ? " (default pattern)" : ""}.
           </p>
         )}
       </div>

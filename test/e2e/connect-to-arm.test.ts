@@ -2,54 +2,34 @@
  * The settings page in real headless Chromium, inside the Bitbucket simulator's host page, against the
  * real app and the ARM simulator: what an admin does, and what ends up on Bitbucket and at ARM.
  */
-import type { Browser } from "playwright-core";
 import { hubSignature } from "../../simulators";
-import { launchChromium, openHostPage, requireFrontendBundle, type HostPage } from "../support/browser";
-import { chromiumAvailable } from "../support/services";
-import { ARM_TOKEN, ORG, REPO, startStack, WORKSPACE, type Stack } from "../support/stack";
+import { describeBrowser, useBrowserSuite, type HostPage } from "../support/browser";
+import { ARM_TOKEN, ORG, REPO, startStack, WORKSPACE } from "../support/stack";
 
 const LEGACY_REPO = `${WORKSPACE}/legacy-app`;
 const ERRORS_REPO = `${WORKSPACE}/refusals`;
 const SCREENSHOT = "/tmp/e2e-connected.png";
 const UI_TIMEOUT = 10_000;
 
-const describeBrowser = chromiumAvailable() ? describe : describe.skip;
-
 describeBrowser("connecting a repository to ARM in the browser", () => {
-  let stack: Stack;
-  let browser: Browser;
-  let open: HostPage | undefined;
-  const pageErrors: string[] = [];
-
-  const pushUrl = () => `${stack.arm.url}/api/webhook/v2/${ORG}/enterprise/trigger-scm-push-request`;
-  const almUrl = () => `${stack.arm.url}/api/webhook/v2/${ORG}/enterprise/sync-alm-commits`;
-
-  beforeAll(async () => {
-    requireFrontendBundle();
-    [stack, browser] = await Promise.all([startStack(), launchChromium()]);
+  const suite = useBrowserSuite(startStack, async (stack) => {
     stack.bitbucket.addRepository(WORKSPACE, "legacy-app");
     stack.bitbucket.addRepository(WORKSPACE, "refusals");
   });
-  afterEach(async () => {
-    await open?.close();
-    open = undefined;
-    expect(pageErrors).toEqual([]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+
+  const pushUrl = () => `${suite.stack.arm.url}/api/webhook/v2/${ORG}/enterprise/trigger-scm-push-request`;
+  const almUrl = () => `${suite.stack.arm.url}/api/webhook/v2/${ORG}/enterprise/sync-alm-commits`;
 
   async function openSettings(repo: string): Promise<HostPage> {
-    open = await openHostPage(browser, stack.bitbucket.settingsPageUrl(repo), pageErrors);
-    await open.app.getByRole("heading", { name: "ARM Connector" }).waitFor({ timeout: UI_TIMEOUT });
-    return open;
+    const h = await suite.open(suite.stack.bitbucket.settingsPageUrl(repo));
+    await h.app.getByRole("heading", { name: "ARM Connector" }).waitFor({ timeout: UI_TIMEOUT });
+    return h;
   }
 
   /** Fills the form for the ARM simulator, Enterprise (the default), with the org and token given. */
   async function fillForm({ app }: HostPage, org: string, token = ARM_TOKEN): Promise<void> {
     await app.getByRole("heading", { name: "Connect this repository" }).waitFor({ timeout: UI_TIMEOUT });
-    await app.getByLabel("ARM instance URL").fill(stack.arm.url);
+    await app.getByLabel("ARM instance URL").fill(suite.stack.arm.url);
     await app.getByLabel("Organization name").fill(org);
     await app.getByLabel("Webhook API token").fill(token);
   }
@@ -59,6 +39,7 @@ describeBrowser("connecting a repository to ARM in the browser", () => {
   const statusRows = (h: HostPage) => h.app.getByTestId("hook-status").getByRole("listitem");
 
   test("connects acme/payments: two signed hooks on Bitbucket, a masked token, and ARM accepts a push", async () => {
+    const { stack } = suite;
     const h = await openSettings(REPO);
     await fillForm(h, ORG);
     // Edition stays at its default.
@@ -105,6 +86,7 @@ describeBrowser("connecting a repository to ARM in the browser", () => {
   });
 
   test("a placeholder org blocks the button inline; a Bitbucket refusal is one plain sentence", async () => {
+    const { stack } = suite;
     const h = await openSettings(ERRORS_REPO);
     await fillForm(h, "<OrgName>");
     await h.app.getByLabel("Organization name").blur();
@@ -136,6 +118,7 @@ describeBrowser("connecting a repository to ARM in the browser", () => {
   });
 
   test("acme/legacy-app: a retired and a broken ARM hook are migrated in place; Jenkins is left alone", async () => {
+    const { stack } = suite;
     const legacy = stack.bitbucket.addHook(LEGACY_REPO, {
       url: `${stack.arm.url}/autorabitrest/webhook/${ORG}/triggerSCMPushrequest`,
       description: "ARM build on commit",

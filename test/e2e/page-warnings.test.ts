@@ -1,39 +1,20 @@
 /** The settings page in headless Chromium warns about retired and broken ARM hooks before the repository is connected. */
-import type { Browser } from "playwright-core";
-import { launchChromium, openHostPage, requireFrontendBundle, type HostPage } from "../support/browser";
-import { chromiumAvailable } from "../support/services";
-import { ARM_TOKEN, ORG, startStack, WORKSPACE, type Stack } from "../support/stack";
+import { describeBrowser, useBrowserSuite } from "../support/browser";
+import { ARM_TOKEN, ORG, startStack, WORKSPACE } from "../support/stack";
 
 const UI_TIMEOUT = 10_000;
-const describeBrowser = chromiumAvailable() ? describe : describe.skip;
 
 describeBrowser("warnings on the settings page", () => {
-  let stack: Stack;
-  let browser: Browser;
-  let open: HostPage | undefined;
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    requireFrontendBundle();
-    [stack, browser] = await Promise.all([startStack(), launchChromium()]);
-  });
-  afterEach(async () => {
-    await open?.close();
-    open = undefined;
-    expect(pageErrors).toEqual([]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const suite = useBrowserSuite(startStack);
 
   test("a legacy-app-like repository: the retired and the broken hook are shown before connecting, and gone once connected", async () => {
+    const { stack } = suite;
     const repo = stack.bitbucket.addRepository(WORKSPACE, "legacy-app").full_name;
     stack.bitbucket.addHook(repo, { url: `${stack.arm.url}/autorabitrest/webhook/${ORG}/triggerSCMPushrequest`, events: ["repo:push"] });
     stack.bitbucket.addHook(repo, { url: `${stack.arm.url}/api/webhook/v2//enterprise/sync-alm-commits`, events: ["repo:push"] });
     stack.bitbucket.addHook(repo, { url: "https://ci.example.com/bitbucket-hook/", events: ["repo:push"] });
 
-    open = await openHostPage(browser, stack.bitbucket.settingsPageUrl(repo), pageErrors);
+    const open = await suite.open(stack.bitbucket.settingsPageUrl(repo));
     const warning = open.app.getByTestId("existing-arm-hooks");
     await warning.waitFor({ timeout: UI_TIMEOUT });
     await expect(warning.locator("p").first().textContent()).resolves.toBe(

@@ -1,11 +1,12 @@
 /**
- * Headless Chromium for the browser tests: launch it, check the settings page bundle exists, and open
- * a Bitbucket simulator host page with a handle on the app's iframe.
+ * Headless Chromium for the browser tests: launch it, check the settings page bundle exists, open
+ * a Bitbucket simulator host page with a handle on the app's iframe, and the lifecycle the suites share.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Frame, type FrameLocator, type Page } from "playwright-core";
-import { CHROMIUM_PATH } from "./services";
+import { CHROMIUM_PATH, chromiumAvailable } from "./services";
+import type { Stack } from "./stack";
 
 export const CHROMIUM_ARGS = [
   "--headless",
@@ -69,5 +70,62 @@ export async function openHostPage(browser: Browser, url: string, errors: string
       await page.locator("iframe").evaluate((frame, h) => void ((frame as HTMLIFrameElement).style.height = `${h}px`), height);
     },
     close: () => context.close(),
+  };
+}
+
+/** Browser suites are skipped, not failed, where no Chromium is installed. */
+export const describeBrowser = chromiumAvailable() ? describe : describe.skip;
+
+export interface BrowserSuite {
+  /** Set in beforeAll: read it inside hooks and tests only. */
+  readonly stack: Stack;
+  readonly browser: Browser;
+  /** Uncaught exceptions in the app; afterEach fails the test if any were collected. */
+  readonly pageErrors: string[];
+  /** Opens a host page; afterEach closes it, so a failing test does not leak its context into the next. */
+  open(url: string): Promise<HostPage>;
+}
+
+/**
+ * Registers the hooks every browser suite needs (call it inside the describe): start the stack and Chromium
+ * together, then `setup`; after each test close the page and check for page errors; at the end close both.
+ */
+export function useBrowserSuite(start: () => Promise<Stack>, setup?: (stack: Stack) => Promise<void>): BrowserSuite {
+  let stack: Stack | undefined;
+  let browser: Browser | undefined;
+  let page: HostPage | undefined;
+  const pageErrors: string[] = [];
+  const ready = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) throw new Error(`The browser suite's ${name} is only there once beforeAll has run`);
+    return value;
+  };
+
+  beforeAll(async () => {
+    requireFrontendBundle();
+    [stack, browser] = await Promise.all([start(), launchChromium()]);
+    await setup?.(stack);
+  });
+  afterEach(async () => {
+    await page?.close();
+    page = undefined;
+    expect(pageErrors).toEqual([]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  return {
+    get stack() {
+      return ready(stack, "stack");
+    },
+    get browser() {
+      return ready(browser, "browser");
+    },
+    pageErrors,
+    async open(url) {
+      page = await openHostPage(ready(browser, "browser"), url, pageErrors);
+      return page;
+    },
   };
 }

@@ -1,22 +1,12 @@
 /** The Delivery log section in headless Chromium: filters, Redeliver, Send test event and the chart, against the real app. */
-import type { Browser } from "playwright-core";
-import { launchChromium, openHostPage, requireFrontendBundle, type HostPage } from "../../support/browser";
-import { chromiumAvailable } from "../../support/services";
-import { ARM_TOKEN, ORG, REPO, type Stack } from "../../support/stack";
+import { describeBrowser, useBrowserSuite } from "../../support/browser";
+import { ARM_TOKEN, ORG, REPO } from "../../support/stack";
 import { connect, eventually, startRelayStack } from "../relay/relay-support";
 
 const UI_TIMEOUT = 10_000;
-const describeBrowser = chromiumAvailable() ? describe : describe.skip;
 
 describeBrowser("the delivery log in the settings page", () => {
-  let stack: Stack;
-  let browser: Browser;
-  let open: HostPage | undefined;
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    requireFrontendBundle();
-    [stack, browser] = await Promise.all([startRelayStack("sqlite"), launchChromium()]);
+  const suite = useBrowserSuite(() => startRelayStack("sqlite"), async (stack) => {
     await connect(stack, { triggers: { push: true, pullRequests: true, almSync: false } });
     await stack.bitbucket.push(REPO, { branch: "main", commits: [{ message: "ok" }] });
     await stack.arm.waitForDeliveries(1); // before the fault, which would otherwise catch this one
@@ -25,14 +15,10 @@ describeBrowser("the delivery log in the settings page", () => {
     const page = await stack.settings();
     await eventually(async () => ((await page.call("GET", "/api/deliveries?status=failed")).body.deliveries.length === 1 ? true : undefined));
   });
-  afterAll(async () => {
-    await open?.close();
-    await browser?.close();
-    await stack?.close();
-  });
 
   test("shows the log, filters it, redelivers a failed delivery and sends a test event", async () => {
-    open = await openHostPage(browser, stack.bitbucket.settingsPageUrl(REPO), pageErrors);
+    const { stack } = suite;
+    const open = await suite.open(stack.bitbucket.settingsPageUrl(REPO));
     const { app } = open;
     await app.getByRole("heading", { name: "Delivery log" }).waitFor({ timeout: UI_TIMEOUT });
     const rows = app.locator("[data-testid=delivery-log] tbody tr");
@@ -63,7 +49,7 @@ describeBrowser("the delivery log in the settings page", () => {
     await expectCount(() => rows.count(), 3);
     await open.fitFrameToContent();
     await open.page.screenshot({ path: "/tmp/delivery-log.png", fullPage: true });
-    expect(pageErrors).toEqual([]);
+    expect(suite.pageErrors).toEqual([]);
   });
 });
 

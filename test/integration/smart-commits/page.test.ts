@@ -3,41 +3,22 @@
  * simulator's host page, against the real app: the preview follows the pattern as it is typed, and a save
  * sends deliveryMode, storyKeyPattern and almSyncOnlyStoryCommits.
  */
-import type { Browser, Request } from "playwright-core";
-import { launchChromium, openHostPage, requireFrontendBundle, type HostPage } from "../../support/browser";
-import { chromiumAvailable } from "../../support/services";
-import { ARM_TOKEN, ORG, startStack, type Stack } from "../../support/stack";
+import type { Request } from "playwright-core";
+import { describeBrowser, useBrowserSuite, type HostPage } from "../../support/browser";
+import { ARM_TOKEN, ORG, startStack } from "../../support/stack";
 
 const UI_TIMEOUT = 10_000;
 const SCREENSHOT = "/tmp/smart-commits-page.png";
-const describeBrowser = chromiumAvailable() ? describe : describe.skip;
 
 describeBrowser("the Delivery and Smart commits sections in the browser", () => {
-  let stack: Stack;
-  let browser: Browser;
-  let open: HostPage | undefined;
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    requireFrontendBundle();
-    [stack, browser] = await Promise.all([startStack(), launchChromium()]);
-  });
-  afterEach(async () => {
-    await open?.close();
-    open = undefined;
-    expect(pageErrors).toEqual([]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const suite = useBrowserSuite(startStack);
 
   async function openSettings(slug: string, messages: string[]): Promise<HostPage> {
-    const repo = stack.addRepo(slug);
-    stack.bitbucket.addCommits(repo, messages.map((message) => ({ message, author: "Dana Dev <dana@example.com>" })));
-    open = await openHostPage(browser, stack.bitbucket.settingsPageUrl(repo), pageErrors);
-    await open.app.getByRole("heading", { name: "Connect this repository" }).waitFor({ timeout: UI_TIMEOUT });
-    return open;
+    const repo = suite.stack.addRepo(slug);
+    suite.stack.bitbucket.addCommits(repo, messages.map((message) => ({ message, author: "Dana Dev <dana@example.com>" })));
+    const h = await suite.open(suite.stack.bitbucket.settingsPageUrl(repo));
+    await h.app.getByRole("heading", { name: "Connect this repository" }).waitFor({ timeout: UI_TIMEOUT });
+    return h;
   }
 
   const preview = (h: HostPage) => h.app.getByTestId("smart-commit-preview");
@@ -65,8 +46,9 @@ describeBrowser("the Delivery and Smart commits sections in the browser", () => 
   });
 
   test("a refused pattern is explained at once, stops the preview and the save", async () => {
+    const { stack } = suite;
     const h = await openSettings("page-refused", ["[PAY-1] first"]);
-    await summary(h).getByText(/1 of 1 recent commit carry/).waitFor({ timeout: UI_TIMEOUT });
+    await summary(h).getByText(/1 of 1 recent commit carries a story key/).waitFor({ timeout: UI_TIMEOUT });
     await h.app.getByLabel("Story key pattern").fill("(a+)+");
     await h.app.getByLabel("Story key pattern").blur();
     await h.app.getByText(/A repeated group cannot contain another repetition/).waitFor({ timeout: UI_TIMEOUT });
@@ -78,6 +60,7 @@ describeBrowser("the Delivery and Smart commits sections in the browser", () => 
   });
 
   test("the ALM sync checkbox follows ALM commit sync, and a save sends the delivery and smart commit settings", async () => {
+    const { stack } = suite;
     const h = await openSettings("page-save", ["[PAY-1] first"]);
     const onlyStory = h.app.getByLabel("Send to ALM commit sync only pushes with a story key");
     await expect(onlyStory.isChecked()).resolves.toBe(true);
