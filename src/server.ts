@@ -93,6 +93,7 @@ export async function startServer(config: Config, opts: { logger?: Logger } = {}
     return worker;
   };
   const worker = config.relay.worker ? createWorker() : null;
+  if (worker) writer.handOffTo(worker);
   const deliveryLog = new DeliveryLog({ store: connectionStore, writes, wake: () => workers.forEach((w) => w.wake()) });
   const retention = new RetentionJob({ purge: (nowMs) => purgeExpired(writes, { nowMs, retentionMs: config.relay.retentionMs }), logger });
   const events = eventsRoute({

@@ -35,6 +35,8 @@ export interface RelayRoute {
   repoUuid: string;
   deliveryMode: DeliveryMode;
   settings: ConnectionSettings;
+  /** ARM endpoints paused for failing too long: their deliveries wait, so they are never handed to a worker. */
+  pausedEndpoints: string[];
 }
 
 /** What the relay needs to send one connection's deliveries: the token in clear (never logged) and the smart-commit rules. */
@@ -57,6 +59,7 @@ interface RouteRow {
   trigger_push: unknown;
   trigger_pull_requests: unknown;
   trigger_alm_sync: unknown;
+  paused_endpoint: string | null;
 }
 
 /** A boolean column as the driver returns it: PostgreSQL true/false, SQLite 1/0. */
@@ -128,24 +131,38 @@ export class ConnectionStore {
   /** The connections of these repositories: one plain query for a whole batch of received events (no model instances). */
   async relayRoutes(repos: Array<{ clientKey: string; repoUuid: string }>): Promise<RelayRoute[]> {
     if (repos.length === 0) return [];
-    const where = repos.map(() => "(client_key = ? AND repo_uuid = ?)").join(" OR ");
+    const where = repos.map(() => "(c.client_key = ? AND c.repo_uuid = ?)").join(" OR ");
+    // One row per paused endpoint (at most a few), or one with none: the join costs no second round trip.
     const rows = await ConnectionRow.sequelize!.query<RouteRow>(
-      `SELECT id, client_key, repo_uuid, delivery_mode, instance, org, edition, trigger_push, trigger_pull_requests, trigger_alm_sync
-       FROM connections WHERE ${where}`,
+      `SELECT c.id, c.client_key, c.repo_uuid, c.delivery_mode, c.instance, c.org, c.edition, c.trigger_push, c.trigger_pull_requests,
+         c.trigger_alm_sync, h.endpoint AS paused_endpoint
+       FROM connections c LEFT JOIN relay_endpoint_health h ON h.connection_id = c.id AND h.paused_at IS NOT NULL
+       WHERE ${where}`,
       { replacements: repos.flatMap((r) => [r.clientKey, r.repoUuid]), type: QueryTypes.SELECT },
     );
-    return rows.map((r) => ({
-      id: Number(r.id),
-      clientKey: r.client_key,
-      repoUuid: r.repo_uuid,
-      deliveryMode: r.delivery_mode,
-      settings: {
-        instance: r.instance,
-        org: r.org,
-        edition: r.edition as Edition,
-        triggers: { push: truthy(r.trigger_push), pullRequests: truthy(r.trigger_pull_requests), almSync: truthy(r.trigger_alm_sync) },
-      },
-    }));
+    const routes = new Map<number, RelayRoute>();
+    for (const r of rows) {
+      const id = Number(r.id);
+      let route = routes.get(id);
+      if (!route) {
+        route = {
+          id,
+          clientKey: r.client_key,
+          repoUuid: r.repo_uuid,
+          deliveryMode: r.delivery_mode,
+          settings: {
+            instance: r.instance,
+            org: r.org,
+            edition: r.edition as Edition,
+            triggers: { push: truthy(r.trigger_push), pullRequests: truthy(r.trigger_pull_requests), almSync: truthy(r.trigger_alm_sync) },
+          },
+          pausedEndpoints: [],
+        };
+        routes.set(id, route);
+      }
+      if (r.paused_endpoint !== null) route.pausedEndpoints.push(r.paused_endpoint);
+    }
+    return [...routes.values()];
   }
 
   async relaySenders(ids: number[]): Promise<RelaySender[]> {

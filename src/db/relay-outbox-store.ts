@@ -1,5 +1,6 @@
 /** Writes received events and their deliveries: the outbox half of the relay. */
 import type { Transaction } from "sequelize";
+import type { EndpointKind } from "../arm/types";
 import { chunks, isPostgres, query, valuesList } from "./raw-sql";
 
 export interface OutboxEvent {
@@ -20,9 +21,11 @@ export interface OutboxDelivery {
   id: string;
   eventId: string;
   connectionId: number;
-  endpoint: string;
+  endpoint: EndpointKind;
   url: string;
   nextAttemptAt: Date;
+  /** Set when the delivery is inserted already leased to a worker of this process (the in-process hand-off). */
+  lease?: { until: Date; by: string };
 }
 
 /**
@@ -45,7 +48,7 @@ export async function insertOutbox(t: Transaction, events: OutboxEvent[], delive
   for (const part of chunks(rows, DELIVERY_COLUMNS)) {
     const params = part.flatMap((d) => {
       const at = receivedAt.get(d.eventId)!;
-      return [d.id, d.eventId, d.connectionId, d.endpoint, d.url, "pending", 0, d.nextAttemptAt, at, at];
+      return [d.id, d.eventId, d.connectionId, d.endpoint, d.url, "pending", 0, d.nextAttemptAt, d.lease?.until ?? null, d.lease?.by ?? null, at, at];
     });
     await query(t, `${INSERT_DELIVERIES} ${valuesList(part.length, DELIVERY_COLUMNS)}`, params);
   }
@@ -61,16 +64,17 @@ async function insertOutboxAtOnce(t: Transaction, events: OutboxEvent[], deliver
   const sql = `WITH e AS (${INSERT_EVENTS} ${valuesList(events.length, EVENT_COLUMNS)} ON CONFLICT DO NOTHING RETURNING id)${
     deliveries.length
       ? `, d AS (INSERT INTO relay_deliveries
-          (id, event_id, connection_id, endpoint, url, status, attempts, next_attempt_at, created_at, updated_at)
-          SELECT v.id, v.event_id, v.connection_id, v.endpoint, v.url, 'pending', 0, v.next_attempt_at, v.created_at, v.created_at
+          (id, event_id, connection_id, endpoint, url, status, attempts, next_attempt_at, lease_until, leased_by, created_at, updated_at)
+          SELECT v.id, v.event_id, v.connection_id, v.endpoint, v.url, 'pending', 0, v.next_attempt_at, v.lease_until, v.leased_by,
+            v.created_at, v.created_at
           FROM (VALUES ${valuesList(deliveries.length, PG_DELIVERY_COLUMNS, PG_DELIVERY_CASTS)})
-            AS v (id, event_id, connection_id, endpoint, url, next_attempt_at, created_at)
+            AS v (id, event_id, connection_id, endpoint, url, next_attempt_at, lease_until, leased_by, created_at)
           WHERE v.event_id IN (SELECT id FROM e))`
       : ""
   } SELECT id FROM e`;
   const params = [
     ...events.flatMap(eventValues),
-    ...deliveries.flatMap((d) => [d.id, d.eventId, d.connectionId, d.endpoint, d.url, d.nextAttemptAt, receivedAt.get(d.eventId)!]),
+    ...deliveries.flatMap((d) => [d.id, d.eventId, d.connectionId, d.endpoint, d.url, d.nextAttemptAt, d.lease?.until ?? null, d.lease?.by ?? null, receivedAt.get(d.eventId)!]),
   ];
   const rows = await query(t, sql, params);
   return new Set(rows.map((r) => String(r.id)));
@@ -78,11 +82,11 @@ async function insertOutboxAtOnce(t: Transaction, events: OutboxEvent[], deliver
 
 const eventValues = (e: OutboxEvent) => [e.id, e.clientKey, e.connectionId, e.eventKey, e.sourceRequestUuid, e.status, e.rejectReason, e.summary, e.body, e.bodySize, e.receivedAt];
 const MAX_PARAMS = 30_000;
-const PG_DELIVERY_COLUMNS = 7;
-const PG_DELIVERY_CASTS = ["::text", "::text", "::int", "::text", "::text", "::timestamptz", "::timestamptz"];
+const PG_DELIVERY_COLUMNS = 9;
+const PG_DELIVERY_CASTS = ["::text", "::text", "::int", "::text", "::text", "::timestamptz", "::timestamptz", "::text", "::timestamptz"];
 const EVENT_COLUMNS = 11;
 const INSERT_EVENTS = `INSERT INTO relay_events
   (id, client_key, connection_id, event_key, source_request_uuid, status, reject_reason, summary, body, body_size, received_at) VALUES`;
-const DELIVERY_COLUMNS = 10;
+const DELIVERY_COLUMNS = 12;
 const INSERT_DELIVERIES = `INSERT INTO relay_deliveries
-  (id, event_id, connection_id, endpoint, url, status, attempts, next_attempt_at, created_at, updated_at) VALUES`;
+  (id, event_id, connection_id, endpoint, url, status, attempts, next_attempt_at, lease_until, leased_by, created_at, updated_at) VALUES`;

@@ -3,6 +3,9 @@
  * a Bitbucket hook would (same bytes, headers and signature), judges the answer, and records the attempt, the
  * delivery's new state and the endpoint's health. Results are written in batches (group commit again).
  *
+ * Deliveries written by this process's outbox writer arrive leased already, with their bodies (lease/take); the
+ * claim is for everything else: retries, a backlog, other processes' intake, leases that ran out.
+ *
  * Guarantees: at least once. A delivery is sent only while its lease surely outlasts the attempt; a process that
  * dies mid-attempt leaves a lease that runs out, and the delivery is claimed again (same X-Request-UUID, so ARM
  * can dedupe). Several workers, in one process or many, never hold the same delivery at once.
@@ -23,6 +26,7 @@ import { claimDueDeliveries, type ClaimedDelivery } from "./claim-due-deliveries
 import { classifyOutcome, type OutcomeClass } from "./classify-outcome";
 import type { CommitMessageLoader } from "./commit-messages";
 import { KeyedSemaphore } from "./keyed-semaphore";
+import type { DeliveryHandoff } from "./outbox-writer";
 import { nextAttempt } from "./retry-policy";
 import type { ArmSender } from "./send-to-arm";
 import { pushCarriesStoryKey } from "./smart-commits";
@@ -65,7 +69,7 @@ type Result =
   | { kind: "release"; id: string }
   | { kind: "done"; update: DeliveryUpdate; attempt?: AttemptRecord; health?: HealthEvent; receivedAt: Date };
 
-export class RelayWorker {
+export class RelayWorker implements DeliveryHandoff {
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly batchSize: number;
@@ -138,6 +142,22 @@ export class RelayWorker {
     if (this.held.size) this.deps.logger.warn({ inFlight: this.held.size }, "Relay worker stopped with attempts in flight; they are retried after their lease");
     await this.results.drain();
     this.running = false;
+  }
+
+  /**
+   * The outbox writer of this process asks before inserting a batch: a lease for its deliveries, unless this worker
+   * is stopping or already holds enough (then they are written unleased and claimed later, by whichever worker).
+   */
+  lease(count: number): { workerId: string; leaseUntil: number } | null {
+    if (!this.isRunning() || this.held.size + count > this.maxHeld) return null;
+    return { workerId: this.id, leaseUntil: this.now() + this.leaseMs };
+  }
+
+  /** The deliveries written under that lease, sent like claimed ones (same concurrency bound, same result recording). */
+  take(handed: Array<{ delivery: ClaimedDelivery; event: EventToSend }>): void {
+    // Stopped between the lease and the commit: the leases run out and the deliveries are claimed again.
+    if (!this.isRunning()) return;
+    for (const { delivery, event } of handed) this.track(this.process(delivery, event));
   }
 
   /** One claim and every attempt it started, recorded (for tests and tools; not while the loop runs). */
