@@ -5,11 +5,10 @@
  */
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { buildArmUrl } from "../src/arm/endpoints";
-import type { BitbucketSim } from "../simulators";
+import { freePort, type BitbucketSim } from "../simulators";
 import { startChild, type Child } from "./child";
 import type { Tenant } from "./load";
 import { pushTemplate, type DeliveryTemplate } from "./payload";
@@ -27,17 +26,6 @@ export interface UnderTest {
   child: Child;
   tenant: Tenant;
   template: DeliveryTemplate;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 let workspaces = 0;

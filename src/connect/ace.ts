@@ -11,8 +11,8 @@ import type { Express } from "express";
 import type { Config } from "../config";
 import type { TenantStore } from "../db/tenant-store";
 import type { Logger } from "../log";
+import { PROJECT_ROOT } from "../paths";
 
-const ROOT = path.resolve(__dirname, "..", "..", __dirname.includes(`${path.sep}dist${path.sep}`) ? ".." : "");
 
 export interface AddonHandle {
   key: string;
@@ -62,7 +62,7 @@ export function mountAddon(app: Express, config: Config, tenants: TenantStore, l
     { config: { [config.env]: modeConfig } } as ace.Options,
     quiet as unknown as Console,
     // ACE both reads the descriptor from this path and serves it at "/" + this path: keep it relative.
-    { descriptorFilename: path.relative(process.cwd(), path.join(ROOT, "atlassian-connect.json")), configFileName: path.join(ROOT, "config.json") },
+    { descriptorFilename: path.relative(process.cwd(), path.join(PROJECT_ROOT, "atlassian-connect.json")), configFileName: path.join(PROJECT_ROOT, "config.json") },
   );
   return { key: config.appKey, descriptor: addon.descriptor as unknown as Record<string, unknown> };
 }

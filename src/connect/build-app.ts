@@ -1,5 +1,4 @@
 /** The Connect front door: an express 4 app with the descriptor, lifecycle routes, the settings page and its API. */
-import path from "node:path";
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from "express";
 import type { Registry } from "prom-client";
 import type { Readiness } from "../ops/readiness";
@@ -17,8 +16,7 @@ import { settingsPageRoute } from "./routes/settings-page";
 import { smartCommitsApi } from "./routes/smart-commits-api";
 import { uninstalledRoute } from "./routes/uninstalled";
 import { sendError } from "./send-error";
-
-export const FRONTEND_DIR = path.resolve(__dirname, "..", "..", __dirname.includes(`${path.sep}dist${path.sep}`) ? "frontend" : "dist/frontend");
+import { FRONTEND_DIR } from "../paths";
 
 /** What the operations endpoints read: readiness inputs and the metrics registry. */
 export interface OpsDeps {

@@ -12,8 +12,8 @@ import type { Tenant, TenantStore } from "../db/tenant-store";
 import { desiredHooks } from "../hooks/desired-hooks";
 import { existingArmHooks } from "../hooks/existing-arm-hooks";
 import { hookStatuses } from "../hooks/hook-status";
-import { disconnect, reconcile } from "../hooks/reconcile";
-import type { ManagedHookRecord, RepoHooksApi } from "../hooks/types";
+import { disconnect, reconcile, reconcilePartial } from "../hooks/reconcile";
+import type { RepoHooksApi } from "../hooks/types";
 import type { Logger } from "../log";
 import { parseConnectRequest, parseTokenRequest } from "./connect-input";
 import { UserError } from "./errors";
@@ -77,7 +77,7 @@ export class ConnectionService {
       try {
         await disconnect(api, existing.managed);
       } catch (err) {
-        const remaining = remainingManaged(err, existing.managed);
+        const remaining = reconcilePartial(err)?.managed ?? existing.managed;
         await this.deps.store.setOutcome(existing.id, remaining, messageOf(err));
         throw err;
       }
@@ -107,7 +107,7 @@ export class ConnectionService {
         "Repository hooks reconciled",
       );
     } catch (err) {
-      const managed = partialManaged(err) ?? conn.managed;
+      const managed = reconcilePartial(err)?.managed ?? conn.managed;
       if (opts.firstConnect && managed.length === 0) {
         await this.deps.store.remove(scope); // nothing happened on Bitbucket: leave no half connection behind
       } else {
@@ -162,14 +162,6 @@ export class ConnectionService {
 const key = (scope: RepoScope) => `${scope.clientKey}\u0000${scope.repoUuid}`;
 
 const messageOf = (err: unknown) => (err instanceof BitbucketApiError || err instanceof UserError ? err.message : "An unexpected error stopped the update.");
-
-function partialManaged(err: unknown): ManagedHookRecord[] | undefined {
-  return err instanceof BitbucketApiError ? err.partial?.managed : undefined;
-}
-
-function remainingManaged(err: unknown, before: ManagedHookRecord[]): ManagedHookRecord[] {
-  return partialManaged(err) ?? before;
-}
 
 function toView(conn: StoredConnection, paused: Array<{ endpoint: EndpointKind; pausedAt: Date; reason: string }>): ConnectionView {
   return {

@@ -88,6 +88,36 @@ function isAmbiguous(err: unknown): boolean {
   return err instanceof BitbucketApiError && err.ambiguous;
 }
 
+/**
+ * One round: list every hook, plan against what is there, apply the steps in order. A failure is rethrown
+ * with `partial` holding the records as they stand and every step applied so far (this round and earlier).
+ */
+async function runRound(
+  api: RepoHooksApi,
+  managed: ManagedHookRecord[],
+  applied: PlanStep[],
+  desired: DesiredHook[],
+  makePlan: (remote: RemoteHook[], managed: ManagedHookRecord[]) => HookPlan,
+): Promise<ReconcileResult> {
+  let remote: RemoteHook[];
+  try {
+    remote = await api.list();
+  } catch (err) {
+    throw withPartial(err, { managed, applied });
+  }
+  const ledger = new Ledger(managed, remote);
+  const plan = makePlan(remote, ledger.records());
+  try {
+    for (const step of plan.steps) {
+      await ledger.apply(api, step, desired);
+      applied.push(step);
+    }
+  } catch (err) {
+    throw withPartial(err, { managed: ledger.records(), applied });
+  }
+  return { managed: ledger.records(), plan, applied };
+}
+
 export async function reconcile(
   api: RepoHooksApi,
   input: ReconcileInput,
@@ -97,46 +127,19 @@ export async function reconcile(
   const applied: PlanStep[] = [];
   let managed = input.managed;
   for (let round = 1; ; round++) {
-    let remote: RemoteHook[];
     try {
-      remote = await api.list();
+      return await runRound(api, managed, applied, input.desired, (remote, records) =>
+        planHooks({ desired: input.desired, remote, managed: records, policy: input.policy }),
+      );
     } catch (err) {
-      throw withPartial(err, { managed, applied });
-    }
-    const ledger = new Ledger(managed, remote);
-    const plan = planHooks({ desired: input.desired, remote, managed: ledger.records(), policy: input.policy });
-    try {
-      for (const step of plan.steps) {
-        await ledger.apply(api, step, input.desired);
-        applied.push(step);
-      }
-      return { managed: ledger.records(), plan, applied };
-    } catch (err) {
-      managed = ledger.records();
-      if (isAmbiguous(err) && round < maxRounds) continue;
-      throw withPartial(err, { managed, applied });
+      // An ambiguous create (timeout or 5xx on POST): list again, and the plan adopts the hook if it was made.
+      if (!isAmbiguous(err) || round >= maxRounds) throw err;
+      managed = reconcilePartial(err)!.managed;
     }
   }
 }
 
 /** Deletes every hook we manage. On success no records remain; on failure `partial` holds those not yet deleted. */
-export async function disconnect(api: RepoHooksApi, managed: ManagedHookRecord[]): Promise<ReconcileResult> {
-  const applied: PlanStep[] = [];
-  let remote: RemoteHook[];
-  try {
-    remote = await api.list();
-  } catch (err) {
-    throw withPartial(err, { managed, applied });
-  }
-  const ledger = new Ledger(managed, remote);
-  const plan = planDisconnect({ remote, managed: ledger.records() });
-  try {
-    for (const step of plan.steps) {
-      await ledger.apply(api, step, []);
-      applied.push(step);
-    }
-  } catch (err) {
-    throw withPartial(err, { managed: ledger.records(), applied });
-  }
-  return { managed: ledger.records(), plan, applied };
+export function disconnect(api: RepoHooksApi, managed: ManagedHookRecord[]): Promise<ReconcileResult> {
+  return runRound(api, managed, [], [], (remote, records) => planDisconnect({ remote, managed: records }));
 }

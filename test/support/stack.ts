@@ -3,7 +3,6 @@
  * a Bitbucket simulator and an ARM simulator, installed into workspace "acme" with repository "acme/payments".
  */
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -16,7 +15,9 @@ import { openDatabase } from "../../src/db/sequelize";
 import type { RepoHooksApi } from "../../src/hooks/types";
 import { createLogger } from "../../src/log";
 import { startServer, type RunningServer } from "../../src/server";
-import { startArmSimulator, startBitbucketSimulator, type ArmSim, type BitbucketSim, type InstalledApp } from "../../simulators";
+import { freePort, startArmSimulator, startBitbucketSimulator, type ArmSim, type BitbucketSim, type InstalledApp } from "../../simulators";
+
+export { freePort };
 import { createScratchDatabase, postgresAvailable } from "./services";
 
 export const WORKSPACE = "acme";
@@ -73,17 +74,6 @@ export interface SettingsClient {
   /** A fresh AP.context.getToken() token for this page. */
   contextToken(): string;
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; text: string }>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function rawDatabase(sequelize: Sequelize): RawDatabase {
