@@ -3,12 +3,12 @@
  * event, and hourly counts. Use cases only: HTTP lives in src/connect/routes/deliveries-api.ts. The repository
  * is always the verified scope; a delivery of another repository is "not found", never touched.
  */
-import { randomUUID } from "node:crypto";
 import type { ConnectionStore, RepoScope } from "../db/connection-store";
 import type { DeliveryStatus } from "../db/models/relay-delivery";
 import { countByHour, listDeliveries, makeDue, type StatusCount } from "../db/relay-log-store";
 import { insertOutbox } from "../db/relay-outbox-store";
 import type { RelayWrites } from "../db/relay-writes";
+import { newRowId } from "../db/row-id";
 import { routeEvent } from "../relay/route-event";
 import { UserError } from "./errors";
 
@@ -158,8 +158,8 @@ export class DeliveryLog {
     if (!route) throw new UserError("The push trigger is off for this repository, so there is no endpoint to send a test push to.", "no-push-endpoint", undefined, 409);
     const now = new Date(this.now());
     const body = Buffer.from(JSON.stringify(testPushPayload(scope, now)));
-    const eventId = randomUUID();
-    const id = randomUUID();
+    const eventId = newRowId();
+    const id = newRowId();
     await this.deps.writes.run((t) =>
       insertOutbox(
         t,

@@ -5,6 +5,7 @@
  * text, so they are bound in exactly the form sequelize stores them ('YYYY-MM-DD HH:mm:ss.SSS +00:00').
  */
 import type { Sequelize, Transaction } from "sequelize";
+import type { StatementCache } from "./sqlite-statements";
 
 type Param = string | number | boolean | null | Date | Buffer;
 type Row = Record<string, unknown>;
@@ -37,6 +38,9 @@ export function query(t: Transaction, sql: string, params: Param[]): Promise<Row
     return (connection as PgClient).query(sql.replace(/\?/g, () => `$${++n}`), params).then((r) => r.rows);
   }
   const bound = params.map((p) => (p instanceof Date ? sqliteDate(p) : typeof p === "boolean" ? Number(p) : p));
+  // RelayWrites.runRaw's transactions keep their prepared statements.
+  const statements = (t as unknown as { statements?: StatementCache }).statements;
+  if (statements) return statements.all(sql, bound);
   return new Promise((resolve, reject) => (connection as SqliteHandle).all(sql, bound, (err, rows) => (err ? reject(err) : resolve(rows))));
 }
 

@@ -6,10 +6,16 @@
  */
 import { Transaction, type Sequelize } from "sequelize";
 import { KeyedLock } from "../connections/keyed-lock";
+import { StatementCache, type PreparingHandle } from "./sqlite-statements";
 
-interface SqliteHandle {
+interface SqliteHandle extends PreparingHandle {
   exec(sql: string, done: (err: Error | null) => void): void;
   close(done?: (err: Error | null) => void): void;
+}
+interface RawHandle {
+  uuid: string;
+  handle: SqliteHandle;
+  statements: StatementCache;
 }
 interface SqliteManager {
   connections: Record<string, SqliteHandle | undefined>;
@@ -28,7 +34,7 @@ export class RelayWrites {
   private readonly lock = new KeyedLock();
   readonly dialect: "sqlite" | "postgres";
   private rawHandles = 0;
-  private rawHandle: Promise<{ uuid: string; handle: SqliteHandle }> | null = null;
+  private rawHandle: Promise<RawHandle> | null = null;
   private readonly manager: SqliteManager;
   /** An in-memory database is one shared handle: there raw work runs in an ordinary transaction. */
   private readonly ownHandle: boolean;
@@ -52,8 +58,8 @@ export class RelayWrites {
   runRaw<T>(work: (t: Transaction) => Promise<T>): Promise<T> {
     if (!this.ownHandle) return this.run(work);
     return this.lock.run("write", async () => {
-      const { uuid, handle } = await (this.rawHandle ??= this.openRaw());
-      const t = { connection: handle, sequelize: this.sequelize } as unknown as Transaction;
+      const { uuid, handle, statements } = await (this.rawHandle ??= this.openRaw());
+      const t = { connection: handle, sequelize: this.sequelize, statements } as unknown as Transaction;
       await exec(handle, "BEGIN IMMEDIATE");
       try {
         const result = await work(t);
@@ -92,13 +98,20 @@ export class RelayWrites {
     }
   }
 
-  /** Through sequelize's connection manager, so foreign keys are on and sequelize.close() closes it. */
-  private async openRaw(): Promise<{ uuid: string; handle: SqliteHandle }> {
+  /**
+   * Through sequelize's connection manager, so foreign keys are on and sequelize.close() closes it. Its statements
+   * are kept (raw-sql.ts runs them), and SQLite refuses to close a handle with live statements: its close finalizes
+   * them first, whoever calls it.
+   */
+  private async openRaw(): Promise<RawHandle> {
     const uuid = `relay-writes-${++this.rawHandles}`;
     try {
       const handle = await this.manager.getConnection({ uuid });
       await exec(handle, "PRAGMA foreign_keys = ON"); // sequelize's own pragma is not awaited; BEGIN first would void it
-      return { uuid, handle };
+      const statements = new StatementCache(handle);
+      const close = handle.close.bind(handle);
+      handle.close = (done) => void statements.finalizeAll().then(() => close(done));
+      return { uuid, handle, statements };
     } catch (err) {
       this.rawHandle = null;
       throw err;

@@ -5,11 +5,11 @@
  * commit are paid once per batch, not per request. When this process runs a worker with room, the batch's
  * deliveries are inserted already leased to it and handed over with their bodies (DeliveryHandoff): no claim.
  */
-import { randomUUID } from "node:crypto";
 import type { RelayRoute } from "../db/connection-store";
 import { insertOutbox, type OutboxDelivery, type OutboxEvent } from "../db/relay-outbox-store";
 import type { EventToSend } from "../db/relay-delivery-store";
 import type { RelayWrites } from "../db/relay-writes";
+import { newRowId } from "../db/row-id";
 import { Batcher } from "./batcher";
 import type { ClaimedDelivery } from "./claim-due-deliveries";
 import { firstAttemptAt } from "./retry-policy";
@@ -151,7 +151,7 @@ export class OutboxWriter {
 
   /** Adds the rows for one item and says what its answer will be if they are inserted. */
   private plan(item: Inbound, routes: Map<string, RelayRoute>, events: OutboxEvent[], deliveries: OutboxDelivery[], waiting: Set<string>): WriteResult {
-    const id = randomUUID();
+    const id = newRowId();
     const base = { id, clientKey: item.clientKey, sourceRequestUuid: item.requestUuid, receivedAt: item.receivedAt };
     if (item.kind === "rejected") {
       events.push({
@@ -183,7 +183,7 @@ export class OutboxWriter {
     });
     const due = new Date(firstAttemptAt(this.deps.schedule, item.receivedAt.getTime()));
     for (const t of targets) {
-      const delivery: OutboxDelivery = { id: randomUUID(), eventId: id, connectionId: route.id, endpoint: t.endpoint, url: t.url, nextAttemptAt: due };
+      const delivery: OutboxDelivery = { id: newRowId(), eventId: id, connectionId: route.id, endpoint: t.endpoint, url: t.url, nextAttemptAt: due };
       if (route.pausedEndpoints.includes(t.endpoint)) waiting.add(delivery.id);
       deliveries.push(delivery);
     }
