@@ -9,6 +9,8 @@ import path from "node:path";
 export const ROOT = path.resolve(__dirname, "..", "..");
 const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
 const KEEP_LINES = 40;
+/** The V8 flags `npm start` runs the app with (package.json config.nodeOptions): both systems under test get them. */
+export const RUNTIME_FLAGS: string = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).config?.nodeOptions ?? "";
 
 export interface ProcSample {
   rssMb: number;
@@ -29,10 +31,18 @@ export interface Child {
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
 }
 
-export async function startChild(name: string, script: string, port: number, env: Record<string, string>, nodeArgs: string[] = []): Promise<Child> {
+export async function startChild(
+  name: string,
+  script: string,
+  port: number,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+  runtimeFlags = RUNTIME_FLAGS,
+): Promise<Child> {
   const file = path.join(ROOT, "dist", script);
   if (!fs.existsSync(file)) throw new Error(`${file} is missing: run "npm run build" first (npm run bench does)`);
-  const proc = spawn(process.execPath, [...nodeArgs, file], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const flags = runtimeFlags.split(/\s+/).filter(Boolean);
+  const proc = spawn(process.execPath, [...flags, ...nodeArgs, file], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     lines.push(...chunk.toString().split("\n").filter(Boolean));

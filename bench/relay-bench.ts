@@ -4,9 +4,11 @@
  * accepted with the worker off and drained with it on, watching the app's memory. See BENCHMARKS.md.
  */
 import os from "node:os";
+import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { startBitbucketSimulator } from "../simulators";
 import { startArmReceipts, type Receipts } from "./arm-receipts";
+import { RUNTIME_FLAGS } from "./child";
 import { runLoad, type LoadResult } from "./load";
 import { postgresReachable, POSTGRES_URL, scratchDatabase } from "./postgres";
 import {
@@ -33,6 +35,7 @@ interface Options {
   stall: number;
   cpuProf?: string;
   appEnv: Record<string, string>;
+  nodeOptions: string;
 }
 
 const count = (v: string) => {
@@ -57,11 +60,15 @@ function parseOptions(): Options {
     .option("--backlog <n>", "deliveries in the memory-while-draining check (0 skips it)", count, 100_000)
     .option("--databases <list>", "sqlite,postgres (postgres only when reachable)", (v) => v.split(",").map((s) => s.trim()), ["sqlite", "postgres"])
     .option("--stall <seconds>", "give up waiting for deliveries after this long without one", count, 30)
-    .option("--cpu-prof <dir>", "write a V8 CPU profile of each relay burst's app process into this directory")
+    .option("--cpu-prof <dir>", "write a V8 CPU profile of each burst's system under test into this directory")
+    .option("--node-options <flags>", "V8 flags for both systems under test (default: package.json config.nodeOptions, as npm start uses)", RUNTIME_FLAGS)
     .option("--app-env <name=value>", "extra environment for the app (repeatable), e.g. RELAY_ENDPOINT_CONCURRENCY=16", collectEnv, {})
     .parse();
   return program.opts<Options>();
 }
+
+/** Each system's profiles go to a folder of their own, named after it. */
+const profileDir = (o: Options, system: string) => (o.cpuProf ? path.join(o.cpuProf, system.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "")) : undefined);
 
 /** One measured burst: warm-up (sent and delivered), then `events` deliveries, then wait until ARM has them all. */
 async function burst(system: string, round: number, sut: UnderTest, receipts: Receipts, o: Options): Promise<BurstFigures> {
@@ -139,13 +146,13 @@ async function stopChecked(sut: UnderTest): Promise<void> {
 
 /** Accept `n` deliveries with the worker off, restart with it on, and sample the app's memory each second while it drains. */
 async function backlog(db: Database, sims: Sims, receipts: Receipts, o: Options): Promise<BacklogFigures> {
-  const accepting = await installAndConnect(sims, await startApp(db, { worker: false, env: o.appEnv }));
+  const accepting = await installAndConnect(sims, await startApp(db, { worker: false, env: o.appEnv, runtimeFlags: o.nodeOptions }));
   receipts.reset();
   const load = await runLoad({ baseUrl: accepting.child.url, path: EVENTS_PATH, tenant: accepting.tenant, template: accepting.template, concurrency: o.concurrency, count: o.backlog, firstSeq: 0 });
   if (receipts.total > 0) throw new Error(`RELAY_WORKER=0 was not honoured: ARM received ${receipts.total} deliveries`);
   await stopChecked(accepting);
 
-  const draining = await startApp(db, { worker: true, env: o.appEnv });
+  const draining = await startApp(db, { worker: true, env: o.appEnv, runtimeFlags: o.nodeOptions });
   const started = performance.now();
   const samples: number[] = [];
   let warmSample = -1;
@@ -174,6 +181,7 @@ async function main(): Promise<void> {
   console.log(
     `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`,
   );
+  console.log(`Node flags of both systems under test: ${o.nodeOptions || "(none)"}`);
   console.log(`Load: ${o.events} deliveries per burst after ${o.warmup} warm-up, ${o.concurrency} concurrent senders, ${o.rounds} round(s)`);
   const bitbucket = await startBitbucketSimulator({ allowInternalHookUrls: true });
   const receipts = await startArmReceipts(ORG, ARM_TOKEN);
@@ -183,7 +191,7 @@ async function main(): Promise<void> {
   const backlogs: BacklogFigures[] = [];
   try {
     for (let round = 1; round <= o.rounds; round++) {
-      const baseline = await startBaseline(sims);
+      const baseline = await startBaseline(sims, { cpuProfDir: profileDir(o, BASELINE), runtimeFlags: o.nodeOptions });
       console.log(`Round ${round}: ${BASELINE}, payload ${baseline.template.payloadBytes} bytes`);
       rows.push(await burst(BASELINE, round, baseline, receipts, o));
       await baseline.child.stop("SIGTERM");
@@ -191,7 +199,7 @@ async function main(): Promise<void> {
         const db = await open();
         try {
           console.log(`Round ${round}: ${db.name}`);
-          const sut = await installAndConnect(sims, await startApp(db, { worker: true, cpuProfDir: o.cpuProf, env: o.appEnv }));
+          const sut = await installAndConnect(sims, await startApp(db, { worker: true, cpuProfDir: profileDir(o, db.name), env: o.appEnv, runtimeFlags: o.nodeOptions }));
           rows.push(await burst(db.name, round, sut, receipts, o));
           await stopChecked(sut);
         } finally {

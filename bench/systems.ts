@@ -37,7 +37,15 @@ function newRepository(sims: Sims): { workspace: string; repo: string } {
   return { workspace, repo: `${workspace}/payments` };
 }
 
-export async function startBaseline(sims: Sims): Promise<UnderTest> {
+/** How a system under test is run: V8 flags (default: the app's own, package.json config.nodeOptions) and profiling. */
+export interface RunOptions {
+  runtimeFlags?: string;
+  /** Write a V8 CPU profile into this folder on exit. */
+  cpuProfDir?: string;
+}
+
+/** Starts the bare forwarder, run as the app is. */
+export async function startBaseline(sims: Sims, run: RunOptions = {}): Promise<UnderTest> {
   const { repo } = newRepository(sims);
   const template = await pushTemplate(sims.bitbucket, repo);
   const port = await freePort();
@@ -49,7 +57,7 @@ export async function startBaseline(sims: Sims): Promise<UnderTest> {
     SHARED_SECRET: tenant.sharedSecret,
     TARGET_URL: buildArmUrl({ instance: sims.armUrl, org: ORG, edition: "standard" }, "push"),
     ARM_TOKEN,
-  });
+  }, cpuProfArgs(run.cpuProfDir), run.runtimeFlags);
   return { child, tenant, template };
 }
 
@@ -65,10 +73,11 @@ export function sqliteDatabase(): AppDatabase & { remove(): void } {
 
 const ENCRYPTION_KEY = randomBytes(32).toString("base64");
 
-/** Starts the app on `db`; `worker: false` accepts without delivering (RELAY_WORKER=0); `cpuProfDir` writes a V8 CPU profile there on exit. */
-export async function startApp(db: AppDatabase, opts: { worker: boolean; cpuProfDir?: string; env?: Record<string, string> }): Promise<Child> {
+const cpuProfArgs = (dir?: string) => (dir ? ["--cpu-prof", "--cpu-prof-dir", dir] : []);
+
+/** Starts the app on `db`; `worker: false` accepts without delivering (RELAY_WORKER=0). */
+export async function startApp(db: AppDatabase, opts: RunOptions & { worker: boolean; env?: Record<string, string> }): Promise<Child> {
   const port = await freePort();
-  const nodeArgs = opts.cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", opts.cpuProfDir] : [];
   return startChild("app", "src/main.js", port, {
     NODE_ENV: "test",
     PORT: String(port),
@@ -81,7 +90,7 @@ export async function startApp(db: AppDatabase, opts: { worker: boolean; cpuProf
     RELAY_WORKER: opts.worker ? "1" : "0",
     RELAY_RETRY_SCHEDULE: "0,1s,2s,5s",
     ...opts.env,
-  }, nodeArgs);
+  }, cpuProfArgs(opts.cpuProfDir), opts.runtimeFlags);
 }
 
 /** Installs the app into a fresh workspace and connects its repository in relay mode through the settings API. */

@@ -109,7 +109,7 @@ function parseRelay(env: NodeJS.ProcessEnv): RelayConfig {
   return {
     retrySchedule,
     attemptTimeoutMs: duration("RELAY_ATTEMPT_TIMEOUT", env.RELAY_ATTEMPT_TIMEOUT, "15s", { minMs: 10, maxMs: 120_000 }),
-    endpointConcurrency: field("RELAY_ENDPOINT_CONCURRENCY", z.coerce.number().int().min(1).max(256).default(8), env.RELAY_ENDPOINT_CONCURRENCY || undefined),
+    endpointConcurrency: field("RELAY_ENDPOINT_CONCURRENCY", z.coerce.number().int().min(1).max(256).default(32), env.RELAY_ENDPOINT_CONCURRENCY || undefined),
     pauseAfterMs: duration("RELAY_PAUSE_AFTER", env.RELAY_PAUSE_AFTER, "5d", { minMs: 1000, maxMs: 365 * 86_400_000 }),
     worker: field("RELAY_WORKER", flag.default(true), env.RELAY_WORKER || undefined),
     retentionMs: duration("RELAY_RETENTION", env.RELAY_RETENTION, "30d", { minMs: 3_600_000, maxMs: 3650 * 86_400_000 }),

@@ -25,13 +25,13 @@ export function requestLog(logger: Logger): RequestHandler {
       // Bitbucket's delivery id, when there is one: the key to its own delivery log.
       ...(req.get("x-request-uuid") ? { bitbucketRequest: req.get("x-request-uuid")!.slice(0, 64) } : {}),
     });
-    res.once("finish", () => {
-      if (res.statusCode >= 500) logger.error(line(), "Request failed");
-      else if (res.statusCode >= 400) logger.warn(line(), "Request failed");
-      else logger.debug(line(), "Request");
-    });
+    // One listener: "close" follows "finish" too. Successful requests are logged only at debug, and their
+    // line is built only then (the events route answers thousands a second).
     res.once("close", () => {
       if (!res.writableFinished) logger.warn({ ...line(), status: null }, "Request aborted before the answer was sent");
+      else if (res.statusCode >= 500) logger.error(line(), "Request failed");
+      else if (res.statusCode >= 400) logger.warn(line(), "Request failed");
+      else if (logger.isLevelEnabled("debug")) logger.debug(line(), "Request");
     });
     next();
   };

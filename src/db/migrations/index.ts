@@ -2,6 +2,7 @@
 import type { QueryInterface } from "sequelize";
 import * as m20261203a from "./2026-12-03-01-tenants-connections";
 import * as m20261203b from "./2026-12-03-02-relay";
+import * as m20261203c from "./2026-12-03-03-relay-body-lz4";
 
 export interface Migration {
   name: string;
@@ -12,4 +13,5 @@ export interface Migration {
 export const migrations: Migration[] = [
   { name: "2026-12-03-01-tenants-connections", ...m20261203a },
   { name: "2026-12-03-02-relay", ...m20261203b },
+  { name: "2026-12-03-03-relay-body-lz4", ...m20261203c },
 ];

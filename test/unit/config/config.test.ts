@@ -34,7 +34,7 @@ describe("loadConfig defaults", () => {
       relay: {
         retrySchedule: parseRetrySchedule(DEFAULT_RETRY_SCHEDULE),
         attemptTimeoutMs: 15_000,
-        endpointConcurrency: 8,
+        endpointConcurrency: 32,
         pauseAfterMs: 5 * 86_400_000,
         worker: true,
         retentionMs: 30 * 86_400_000,

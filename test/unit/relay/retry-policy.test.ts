@@ -63,7 +63,7 @@ describe("parseRetrySchedule", () => {
   test("the other relay variables are read and checked", () => {
     const relay = loadConfig({ RELAY_RETRY_SCHEDULE: "0,1s", RELAY_ATTEMPT_TIMEOUT: "300ms", RELAY_ENDPOINT_CONCURRENCY: "3", RELAY_PAUSE_AFTER: "2h", RELAY_WORKER: "0" }).relay;
     expect(relay).toEqual({ retrySchedule: [0, 1000], attemptTimeoutMs: 300, endpointConcurrency: 3, pauseAfterMs: 2 * H, worker: false, retentionMs: 30 * 24 * H });
-    expect(loadConfig({}).relay).toEqual({ retrySchedule: schedule, attemptTimeoutMs: 15 * S, endpointConcurrency: 8, pauseAfterMs: 5 * 24 * H, worker: true, retentionMs: 30 * 24 * H });
+    expect(loadConfig({}).relay).toEqual({ retrySchedule: schedule, attemptTimeoutMs: 15 * S, endpointConcurrency: 32, pauseAfterMs: 5 * 24 * H, worker: true, retentionMs: 30 * 24 * H });
     expect(() => loadConfig({ RELAY_ATTEMPT_TIMEOUT: "10m" })).toThrow(/RELAY_ATTEMPT_TIMEOUT must be between/);
     expect(() => loadConfig({ RELAY_ENDPOINT_CONCURRENCY: "0" })).toThrow(/RELAY_ENDPOINT_CONCURRENCY/);
     expect(() => loadConfig({ RELAY_WORKER: "maybe" })).toThrow(/RELAY_WORKER/);
