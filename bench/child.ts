@@ -9,8 +9,6 @@ import path from "node:path";
 export const ROOT = path.resolve(__dirname, "..", "..");
 const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
 const KEEP_LINES = 40;
-/** The V8 flags `npm start` runs the app with (package.json config.nodeOptions): both systems under test get them. */
-export const RUNTIME_FLAGS: string = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).config?.nodeOptions ?? "";
 
 export interface ProcSample {
   rssMb: number;
@@ -37,7 +35,7 @@ export async function startChild(
   port: number,
   env: Record<string, string>,
   nodeArgs: string[] = [],
-  runtimeFlags = RUNTIME_FLAGS,
+  runtimeFlags = "",
 ): Promise<Child> {
   const file = path.join(ROOT, "dist", script);
   if (!fs.existsSync(file)) throw new Error(`${file} is missing: run "npm run build" first (npm run bench does)`);

@@ -8,7 +8,6 @@ import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { startBitbucketSimulator } from "../simulators";
 import { startArmReceipts, type Receipts } from "./arm-receipts";
-import { RUNTIME_FLAGS } from "./child";
 import { runLoad, type LoadResult } from "./load";
 import { postgresReachable, POSTGRES_URL, scratchDatabase } from "./postgres";
 import {
@@ -61,7 +60,7 @@ function parseOptions(): Options {
     .option("--databases <list>", "sqlite,postgres (postgres only when reachable)", (v) => v.split(",").map((s) => s.trim()), ["sqlite", "postgres"])
     .option("--stall <seconds>", "give up waiting for deliveries after this long without one", count, 30)
     .option("--cpu-prof <dir>", "write a V8 CPU profile of each burst's system under test into this directory")
-    .option("--node-options <flags>", "V8 flags for both systems under test (default: package.json config.nodeOptions, as npm start uses)", RUNTIME_FLAGS)
+    .option("--node-options <flags>", "Node/V8 flags for both systems under test, e.g. --max-semi-space-size=32", "")
     .option("--app-env <name=value>", "extra environment for the app (repeatable), e.g. RELAY_ENDPOINT_CONCURRENCY=16", collectEnv, {})
     .parse();
   return program.opts<Options>();

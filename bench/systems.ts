@@ -37,7 +37,7 @@ function newRepository(sims: Sims): { workspace: string; repo: string } {
   return { workspace, repo: `${workspace}/payments` };
 }
 
-/** How a system under test is run: V8 flags (default: the app's own, package.json config.nodeOptions) and profiling. */
+/** How a system under test is run: extra Node/V8 flags (the same for both systems in a run) and profiling. */
 export interface RunOptions {
   runtimeFlags?: string;
   /** Write a V8 CPU profile into this folder on exit. */
