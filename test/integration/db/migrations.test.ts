@@ -35,16 +35,21 @@ describe("migrations", () => {
     }
   });
 
-  (pg ? test : test.skip)("PostgreSQL: event bodies are compressed with lz4 (cheaper than pglz), and down restores the default", async () => {
+  (pg ? test : test.skip)("PostgreSQL: event bodies are compressed with lz4 when the server has it, and down restores the default", async () => {
     const scratch = await createScratchDatabase();
     const sequelize = await openDatabase({ dialect: "postgres", url: scratch.url });
     try {
+      const [{ lz4 }] = await sequelize.query<{ lz4: boolean }>(
+        "SELECT 'lz4' = ANY(enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'",
+        { type: QueryTypes.SELECT },
+      );
+      const expected = lz4 ? "l" : ""; // without lz4 the migration changes nothing
       await migrate(sequelize);
-      expect(await bodyCompression(sequelize)).toBe("l");
+      expect(await bodyCompression(sequelize)).toBe(expected);
       await migrator(sequelize).down({ to: "2026-12-03-03-relay-body-lz4" });
       expect(await bodyCompression(sequelize)).toBe("");
       await migrate(sequelize);
-      expect(await bodyCompression(sequelize)).toBe("l");
+      expect(await bodyCompression(sequelize)).toBe(expected);
     } finally {
       await sequelize.close();
       await scratch.drop();
