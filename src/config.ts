@@ -44,6 +44,8 @@ export interface RelayConfig {
   worker: boolean;
   /** Finished deliveries, their attempts and events older than this are deleted (pending ones never). */
   retentionMs: number;
+  /** How long a worker holds the deliveries it claimed; a crashed worker's are claimed again after this. */
+  leaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -106,13 +108,18 @@ function parseRelay(env: NodeJS.ProcessEnv): RelayConfig {
   } catch (e) {
     throw new ConfigError("RELAY_RETRY_SCHEDULE", `${(e as Error).message} (default ${DEFAULT_RETRY_SCHEDULE})`);
   }
+  const attemptTimeoutMs = duration("RELAY_ATTEMPT_TIMEOUT", env.RELAY_ATTEMPT_TIMEOUT, "15s", { minMs: 10, maxMs: 120_000 });
+  // An attempt starts only if it can end 2 s before the lease does, so a shorter lease could never deliver anything.
+  const minLeaseMs = 2 * attemptTimeoutMs + 2_000;
+  const defaultLease = `${Math.max(60_000, 4 * attemptTimeoutMs)}ms`;
   return {
     retrySchedule,
-    attemptTimeoutMs: duration("RELAY_ATTEMPT_TIMEOUT", env.RELAY_ATTEMPT_TIMEOUT, "15s", { minMs: 10, maxMs: 120_000 }),
+    attemptTimeoutMs,
     endpointConcurrency: field("RELAY_ENDPOINT_CONCURRENCY", z.coerce.number().int().min(1).max(256).default(32), env.RELAY_ENDPOINT_CONCURRENCY || undefined),
     pauseAfterMs: duration("RELAY_PAUSE_AFTER", env.RELAY_PAUSE_AFTER, "5d", { minMs: 1000, maxMs: 365 * 86_400_000 }),
     worker: field("RELAY_WORKER", flag.default(true), env.RELAY_WORKER || undefined),
     retentionMs: duration("RELAY_RETENTION", env.RELAY_RETENTION, "30d", { minMs: 3_600_000, maxMs: 3650 * 86_400_000 }),
+    leaseMs: duration("RELAY_LEASE", env.RELAY_LEASE, defaultLease, { minMs: minLeaseMs, maxMs: 3_600_000 }),
   };
 }
 

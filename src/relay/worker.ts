@@ -49,7 +49,7 @@ export interface RelayWorkerDeps {
   batchSize?: number;
   /** How often an idle worker looks for due deliveries; default 200 ms. */
   pollIntervalMs?: number;
-  /** Default: 4 attempt timeouts, at least 60 s. */
+  /** Default: the config's RELAY_LEASE. */
   leaseMs?: number;
 }
 
@@ -97,7 +97,7 @@ export class RelayWorker implements DeliveryHandoff {
     this.batchSize = deps.batchSize ?? 250;
     this.maxHeld = this.batchSize * 2;
     this.pollIntervalMs = deps.pollIntervalMs ?? 200;
-    this.leaseMs = deps.leaseMs ?? Math.max(60_000, 4 * deps.relay.attemptTimeoutMs);
+    this.leaseMs = deps.leaseMs ?? deps.relay.leaseMs;
     this.limiter = new KeyedSemaphore(deps.relay.endpointConcurrency);
     this.senderCache = new TtlCache(SENDER_TTL_MS, this.now);
     // Results wait a little to share a transaction: ARM has them already, only the bookkeeping waits.

@@ -34,8 +34,8 @@ export interface AppChild {
   stop(): Promise<void>;
 }
 
-/** Starts fault-app.ts on the stack's database, listening on 127.0.0.1:`port`. */
-export function startAppChild(stack: Stack, port: number): Promise<AppChild> {
+/** Starts fault-app.ts on the stack's database, listening on 127.0.0.1:`port`; `env` overrides the relay settings. */
+export function startAppChild(stack: Stack, port: number, env: Record<string, string> = {}): Promise<AppChild> {
   const here = __dirname;
   const child = fork(path.join(here, "fault-app.ts"), [], {
     execArgv: ["-r", path.join(here, "..", "relay", "ts-register.js")],
@@ -51,6 +51,7 @@ export function startAppChild(stack: Stack, port: number): Promise<AppChild> {
       ALLOW_HTTP_LOOPBACK: "1",
       RELAY_WORKER: "0",
       ...FAULT_ENV,
+      ...env,
     },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });

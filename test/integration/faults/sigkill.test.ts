@@ -4,15 +4,17 @@
  *
  * The app runs as a child process (fault-app.ts) receiving and delivering; this process holds the simulators and
  * sends the burst. ARM answers slowly enough that the kill leaves deliveries pending and some leased by the dead
- * worker. The restarted worker's clock is moved past the lease (LEASE_SKIP_MS) instead of waiting a minute for it.
+ * worker. The lease is short (RELAY_LEASE), so the restarted worker takes those over in real time: no clock moved.
  */
 import { postgresAvailable } from "../../support/services";
 import { freePort, type DatabaseKind, type Stack } from "../../support/stack";
 import { connect, startRelayStack } from "../relay/relay-support";
-import { acceptedUuids, burst, checkAtLeastOnce, LEASE_SKIP_MS, startAppChild, waitUntilQuiet, type AppChild } from "./fault-support";
+import { acceptedUuids, burst, checkAtLeastOnce, startAppChild, waitUntilQuiet, type AppChild } from "./fault-support";
 
 const EVENTS = 300;
 const KILL_AFTER = EVENTS / 2;
+/** The least lease a 2 s attempt timeout allows (2 × timeout + 2 s). */
+const SHORT_LEASE = { RELAY_ATTEMPT_TIMEOUT: "2s", RELAY_LEASE: "6s" };
 
 const kinds: DatabaseKind[] = ["sqlite", ...(postgresAvailable() ? (["postgres"] as const) : [])];
 
@@ -34,7 +36,7 @@ describe.each(kinds)("SIGKILL mid-burst on %s", (kind) => {
   test(`every event answered 2xx before the kill is delivered after the restart`, async () => {
     stack.arm.faults.add({ delayMs: 50 }); // slower than receiving, so a backlog is pending and leased at the kill
     const port = await freePort();
-    const first = await startAppChild(stack, port);
+    const first = await startAppChild(stack, port, SHORT_LEASE);
     apps.push(first);
 
     let armAtKill = -1;
@@ -57,9 +59,9 @@ describe.each(kinds)("SIGKILL mid-burst on %s", (kind) => {
     expect(accepted.length).toBeLessThan(EVENTS);
     expect(armAtKill).toBeLessThan(accepted.length); // the crash really left accepted events undelivered
 
-    const second = await startAppChild(stack, port);
+    // Within 20 s of the restart: only because the dead worker's 6 s leases ran out (the default is a minute).
+    const second = await startAppChild(stack, port, SHORT_LEASE);
     apps.push(second);
-    await second.advanceClock(LEASE_SKIP_MS);
     await waitUntilQuiet(stack, accepted, 20_000);
 
     const result = await checkAtLeastOnce(stack, accepted);

@@ -38,6 +38,7 @@ describe("loadConfig defaults", () => {
         pauseAfterMs: 5 * 86_400_000,
         worker: true,
         retentionMs: 30 * 86_400_000,
+        leaseMs: 60_000,
       },
       metricsToken: null,
     });

@@ -62,11 +62,21 @@ describe("parseRetrySchedule", () => {
 
   test("the other relay variables are read and checked", () => {
     const relay = loadConfig({ RELAY_RETRY_SCHEDULE: "0,1s", RELAY_ATTEMPT_TIMEOUT: "300ms", RELAY_ENDPOINT_CONCURRENCY: "3", RELAY_PAUSE_AFTER: "2h", RELAY_WORKER: "0" }).relay;
-    expect(relay).toEqual({ retrySchedule: [0, 1000], attemptTimeoutMs: 300, endpointConcurrency: 3, pauseAfterMs: 2 * H, worker: false, retentionMs: 30 * 24 * H });
-    expect(loadConfig({}).relay).toEqual({ retrySchedule: schedule, attemptTimeoutMs: 15 * S, endpointConcurrency: 32, pauseAfterMs: 5 * 24 * H, worker: true, retentionMs: 30 * 24 * H });
+    expect(relay).toEqual({ retrySchedule: [0, 1000], attemptTimeoutMs: 300, endpointConcurrency: 3, pauseAfterMs: 2 * H, worker: false, retentionMs: 30 * 24 * H, leaseMs: 60 * S });
+    expect(loadConfig({}).relay).toEqual({ retrySchedule: schedule, attemptTimeoutMs: 15 * S, endpointConcurrency: 32, pauseAfterMs: 5 * 24 * H, worker: true, retentionMs: 30 * 24 * H, leaseMs: 60 * S });
     expect(() => loadConfig({ RELAY_ATTEMPT_TIMEOUT: "10m" })).toThrow(/RELAY_ATTEMPT_TIMEOUT must be between/);
     expect(() => loadConfig({ RELAY_ENDPOINT_CONCURRENCY: "0" })).toThrow(/RELAY_ENDPOINT_CONCURRENCY/);
     expect(() => loadConfig({ RELAY_WORKER: "maybe" })).toThrow(/RELAY_WORKER/);
+  });
+
+  test("the lease: 4 attempt timeouts and at least a minute by default, settable, never too short to finish an attempt", () => {
+    expect(loadConfig({ RELAY_ATTEMPT_TIMEOUT: "30s" }).relay.leaseMs).toBe(120 * S);
+    expect(loadConfig({ RELAY_ATTEMPT_TIMEOUT: "1s", RELAY_LEASE: "5s" }).relay.leaseMs).toBe(5 * S);
+    // An attempt starts only if it ends 2 s before the lease: 2 timeouts + 2 s is the least that is accepted.
+    expect(loadConfig({ RELAY_ATTEMPT_TIMEOUT: "1s", RELAY_LEASE: "4s" }).relay.leaseMs).toBe(4 * S);
+    expect(() => loadConfig({ RELAY_ATTEMPT_TIMEOUT: "1s", RELAY_LEASE: "3s" })).toThrow(/RELAY_LEASE must be between 4000 ms and 3600000 ms/);
+    expect(() => loadConfig({ RELAY_LEASE: "2h" })).toThrow(/RELAY_LEASE/);
+    expect(() => loadConfig({ RELAY_LEASE: "soon" })).toThrow(/RELAY_LEASE/);
   });
 });
 
