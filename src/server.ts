@@ -27,7 +27,7 @@ import { RelayWrites } from "./db/relay-writes";
 import { commitMessageLoader } from "./relay/commit-messages";
 import { OutboxWriter } from "./relay/outbox-writer";
 import { purgeExpired, RetentionJob } from "./relay/retention";
-import { createArmSender } from "./relay/send-to-arm";
+import { createThreadedArmSender } from "./relay/threaded-arm-sender";
 import { RelayWorker } from "./relay/worker";
 
 export interface RunningServer {
@@ -70,7 +70,7 @@ export async function startServer(config: Config, opts: { logger?: Logger } = {}
 
   const writes = new RelayWrites(sequelize);
   const writer = new OutboxWriter({ writes, routes: (repos) => connectionStore.relayRoutes(repos), schedule: config.relay.retrySchedule });
-  const arm = createArmSender({ connectionsPerOrigin: config.relay.endpointConcurrency });
+  const arm = createThreadedArmSender({ connectionsPerOrigin: config.relay.endpointConcurrency });
   const workers: RelayWorker[] = [];
   const createWorker = (o: { now?: () => number; workerId?: string } = {}) => {
     const worker = new RelayWorker({

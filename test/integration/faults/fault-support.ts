@@ -38,7 +38,7 @@ export interface AppChild {
 export function startAppChild(stack: Stack, port: number, env: Record<string, string> = {}): Promise<AppChild> {
   const here = __dirname;
   const child = fork(path.join(here, "fault-app.ts"), [], {
-    execArgv: ["-r", path.join(here, "..", "relay", "ts-register.js")],
+    execArgv: ["-r", path.join(here, "..", "..", "..", "scripts", "ts-register.js")],
     env: {
       PATH: process.env.PATH,
       NODE_ENV: "test",

@@ -21,7 +21,7 @@ interface AppProcess {
 
 function startAppProcess(stack: Stack, n: number): Promise<AppProcess> {
   const child = fork(path.join(__dirname, "app-process.ts"), [], {
-    execArgv: ["-r", path.join(__dirname, "ts-register.js")],
+    execArgv: ["-r", path.join(__dirname, "..", "..", "..", "scripts", "ts-register.js")],
     env: {
       PATH: process.env.PATH,
       NODE_ENV: "test",
