@@ -110,6 +110,7 @@ export function SettingsPage({ api, context }: { api: SettingsApi; context: Page
           <HookStatusList hooks={load.data.hooks} relayed={connection.deliveryMode === "relay"} />
           <TokenActions
             tokenLast4={connection.tokenLast4}
+            unsentDeliveries={connection.unsentDeliveries}
             busy={busy}
             onReconnect={() => void run("reconnect", api.reconnect)}
             onReplaceToken={async (token) => {

@@ -4,10 +4,13 @@ import Button from "@atlaskit/button/default/button";
 import Form, { ErrorMessage, Field, HelperMessage } from "@atlaskit/form";
 import TextField from "@atlaskit/textfield";
 import { tokenProblem } from "./form-model";
+import { plural } from "./labels";
 import type { Action } from "./messages";
 
 interface Props {
   tokenLast4: string;
+  /** Relay deliveries still to go out: the disconnect confirmation says they will be dropped. */
+  unsentDeliveries: number;
   busy: Action | null;
   onReconnect: () => void;
   /** Resolves to a message for the token field when the server refused the token, or undefined when done. */
@@ -18,7 +21,7 @@ interface Props {
 
 type Panel = "none" | "token" | "disconnect";
 
-export function TokenActions({ tokenLast4, busy, onReconnect, onReplaceToken, onDisconnect }: Props) {
+export function TokenActions({ tokenLast4, unsentDeliveries, busy, onReconnect, onReplaceToken, onDisconnect }: Props) {
   const [panel, setPanel] = useState<Panel>("none");
   const idle = busy === null;
 
@@ -74,6 +77,12 @@ export function TokenActions({ tokenLast4, busy, onReconnect, onReplaceToken, on
       {panel === "disconnect" && (
         <div className="arm-stack" role="group" aria-label="Confirm disconnect">
           <p>Remove the ARM webhooks from this repository and forget the token? ARM jobs will stop starting from this repository.</p>
+          {unsentDeliveries > 0 && (
+            <p data-testid="unsent-warning">
+              <strong>{plural(unsentDeliveries, "delivery has", "deliveries have")} not reached ARM yet</strong> and will be dropped. To keep{" "}
+              {unsentDeliveries === 1 ? "it" : "them"}, fix what stops delivery first and wait until the delivery log shows no pending deliveries.
+            </p>
+          )}
           <div className="arm-actions">
             <Button
               appearance="danger"

@@ -12,6 +12,11 @@ export function successMessage(action: Action, response: ConnectionResponse): st
   if (notInPlace > 0 || response.hooksError !== undefined) {
     return `${lead}, but not every webhook is in place yet; see the status below.`;
   }
+  if (response.connection?.deliveryMode === "relay") {
+    // No ARM webhooks on the repository by design: say what happens instead of "0 webhooks registered".
+    const relayDone = action === "token" ? "deliveries to ARM are now signed with the new token" : "this app now relays the repository's events to ARM";
+    return `${lead}: ${relayDone}.`;
+  }
   const done = action === "token" ? "now signed with the new token" : "registered";
   return `${lead}: ${plural(inPlace, "webhook", "webhooks")} ${done}.`;
 }

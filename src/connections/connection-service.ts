@@ -121,7 +121,8 @@ export class ConnectionService {
   private async describe(scope: RepoScope, conn: StoredConnection | null): Promise<ConnectionResponse> {
     if (!conn) return this.describeUnconnected(scope);
     const paused = conn.deliveryMode === "relay" ? await this.deps.store.pausedEndpoints(conn.id) : [];
-    const view = toView(conn, paused);
+    // In any mode: deliveries received in relay mode still go out after a switch to direct.
+    const view = toView(conn, paused, await this.deps.store.unsentDeliveries(conn.id));
     try {
       const api = await this.hooksApi(scope);
       const token = (await this.deps.store.readToken(scope))!;
@@ -163,7 +164,7 @@ const key = (scope: RepoScope) => `${scope.clientKey}\u0000${scope.repoUuid}`;
 
 const messageOf = (err: unknown) => (err instanceof BitbucketApiError || err instanceof UserError ? err.message : "An unexpected error stopped the update.");
 
-function toView(conn: StoredConnection, paused: Array<{ endpoint: EndpointKind; pausedAt: Date; reason: string }>): ConnectionView {
+function toView(conn: StoredConnection, paused: Array<{ endpoint: EndpointKind; pausedAt: Date; reason: string }>, unsentDeliveries: number): ConnectionView {
   return {
     repoUuid: conn.scope.repoUuid,
     repoFullName: conn.scope.repoFullName,
@@ -174,6 +175,7 @@ function toView(conn: StoredConnection, paused: Array<{ endpoint: EndpointKind; 
     deliveryMode: conn.deliveryMode,
     ...conn.smartCommits,
     pausedEndpoints: paused.map((p) => ({ endpoint: p.endpoint, pausedAt: p.pausedAt.toISOString(), reason: p.reason })),
+    unsentDeliveries,
     tokenLast4: conn.tokenLast4,
     connectedAt: conn.connectedAt.toISOString(),
     updatedAt: conn.updatedAt.toISOString(),

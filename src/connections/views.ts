@@ -36,6 +36,8 @@ export interface ConnectionView extends SmartCommitSettings {
   deliveryMode: DeliveryMode;
   /** Relay mode only; empty when every endpoint gets its deliveries. A connect or reconnect resumes them. */
   pausedEndpoints: PausedEndpoint[];
+  /** Relay deliveries not yet delivered or given up (retrying, or waiting on a paused endpoint). A disconnect drops them. */
+  unsentDeliveries: number;
   tokenLast4: string;
   connectedAt: string; // ISO
   updatedAt: string; // ISO

@@ -5,7 +5,7 @@ import type { ConnectionSettings, ManagedHookRecord } from "../hooks/types";
 import type { EndpointKind } from "../arm/types";
 import { Op, QueryTypes } from "sequelize";
 import type { DeliveryMode, SmartCommitSettings } from "../connections/views";
-import { ConnectionRow, ManagedHookRow, RelayEndpointHealthRow } from "./models";
+import { ConnectionRow, ManagedHookRow, RelayDeliveryRow, RelayEndpointHealthRow } from "./models";
 
 /** Which repository of which tenant: always taken from a verified request, never from a request body. */
 export interface RepoScope {
@@ -183,6 +183,11 @@ export class ConnectionStore {
   async pausedEndpoints(id: number): Promise<Array<{ endpoint: EndpointKind; pausedAt: Date; reason: string }>> {
     const rows = await RelayEndpointHealthRow.findAll({ where: { connectionId: id, pausedAt: { [Op.ne]: null } }, order: [["endpoint", "ASC"]] });
     return rows.map((r) => ({ endpoint: r.endpoint as EndpointKind, pausedAt: r.pausedAt!, reason: r.pausedReason ?? "" }));
+  }
+
+  /** Relay deliveries of this connection neither delivered nor given up yet (a paused endpoint's included). */
+  unsentDeliveries(id: number): Promise<number> {
+    return RelayDeliveryRow.count({ where: { connectionId: id, status: "pending" } });
   }
 
   private async toStored(row: ConnectionRow): Promise<StoredConnection> {

@@ -21,14 +21,16 @@ describe.each(testDatabases())("paused relay endpoints on %s", (kind) => {
   const view = async () => (await (await stack.settings()).call("GET", "/api/connection")).body;
 
   test("410 Gone: the endpoint is listed as paused with its reason and time; a reconnect clears it and the event goes out", async () => {
-    expect((await view()).connection.pausedEndpoints).toEqual([]);
+    expect((await view()).connection).toMatchObject({ pausedEndpoints: [], unsentDeliveries: 0 });
     stack.arm.faults.add({ status: 410, times: 1 });
     const before = Date.now();
     const pushed = await stack.bitbucket.push(REPO, { branch: "main", commits: [{ message: "change" }] });
     expect(pushed.deliveries.find((d) => d.target === "connect")!.attempts.at(-1)!.status).toBe(202);
     expect(await worker.runOnce()).toBe(1);
 
-    const paused = (await view()).connection.pausedEndpoints;
+    const pausedView = (await view()).connection;
+    expect(pausedView.unsentDeliveries).toBe(1); // kept, and counted for the disconnect warning
+    const paused = pausedView.pausedEndpoints;
     expect(paused).toEqual([{ endpoint: "push", pausedAt: expect.any(String), reason: expect.stringMatching(/410 Gone.*reconnect/) }]);
     expect(Date.parse(paused[0].pausedAt)).toBeGreaterThanOrEqual(before - 1000);
     clock.advance(HOUR);
@@ -43,6 +45,7 @@ describe.each(testDatabases())("paused relay endpoints on %s", (kind) => {
     expect(await worker.runOnce()).toBe(1);
     const [delivery] = await RelayDeliveryRow.findAll();
     expect(delivery).toMatchObject({ status: "delivered", attempts: 2 });
+    expect((await view()).connection.unsentDeliveries).toBe(0);
     expect(stack.arm.deliveries.map((d) => d.status)).toEqual([410, 200]);
   });
 
