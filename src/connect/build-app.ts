@@ -16,6 +16,7 @@ import { settingsPageRoute } from "./routes/settings-page";
 import { smartCommitsApi } from "./routes/smart-commits-api";
 import { uninstalledRoute } from "./routes/uninstalled";
 import { sendError } from "./send-error";
+import { AssetVersions, staticAssets } from "./static-assets";
 import { FRONTEND_DIR } from "../paths";
 
 /** What the operations endpoints read: readiness inputs and the metrics registry. */
@@ -48,7 +49,8 @@ export function buildConnectApp(deps: ConnectDeps, ops: OpsDeps, relay?: RelayRo
 
   app.post("/installed", installedRoute(deps));
   app.post("/uninstalled", uninstalledRoute(deps));
-  app.get("/settings", settingsPageRoute(deps));
+  const assets = new AssetVersions(FRONTEND_DIR);
+  app.get("/settings", settingsPageRoute(deps, assets));
   app.use("/api/smart-commits", smartCommitsApi(deps)); // before /api: its own apiAuth, so calls are verified once
   if (relay?.deliveryLog) app.use("/api/deliveries", deliveriesApi(deps, relay.deliveryLog)); // before /api, like smart commits
   app.use("/api", connectionApi(deps));
@@ -56,13 +58,6 @@ export function buildConnectApp(deps: ConnectDeps, ops: OpsDeps, relay?: RelayRo
   app.use("/api", (_req: Request, res: Response) => {
     res.status(404).json({ error: { message: "There is no such settings API call.", code: "not-found" } } satisfies ApiErrorBody);
   });
-  app.use("/static", express.static(FRONTEND_DIR, { maxAge: "1h", fallthrough: false }), staticError);
+  app.use("/static", staticAssets(FRONTEND_DIR, assets));
   return app;
-}
-
-/** serve-static's refusals (a missing file, a bad path) as plain text: Express's own page would show a stack trace outside production. */
-function staticError(err: { status?: number; statusCode?: number }, _req: Request, res: Response, _next: NextFunction): void {
-  if (res.headersSent) return void res.destroy(); // failed mid-file: nothing sensible can follow
-  const status = err.status ?? err.statusCode ?? 500;
-  res.status(status >= 400 && status < 500 ? status : 500).type("text/plain").send(status === 404 ? "Not found" : "The file could not be served");
 }

@@ -10,6 +10,7 @@ import { issueSessionToken, SESSION_TTL_SECONDS } from "../auth/session-token";
 import { verifyRequestJwt } from "../auth/request-jwt";
 import { readJwt } from "../auth/verify-jwt";
 import type { ConnectDeps } from "../deps";
+import type { AssetVersions } from "../static-assets";
 
 const REPO_UUID = /^\{[0-9a-fA-F-]{36}\}$/;
 const REPO_PATH = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
@@ -18,7 +19,7 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 /** JSON inside <script> must not be able to close the tag. */
 const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c");
 
-export function settingsPageRoute(deps: ConnectDeps) {
+export function settingsPageRoute(deps: ConnectDeps, assets: AssetVersions) {
   return async (req: Request, res: Response) => {
     try {
       const token = readJwt(undefined, req.query);
@@ -52,11 +53,11 @@ export function settingsPageRoute(deps: ConnectDeps) {
 <title>ARM Connector</title>
 <script src="${escapeHtml(tenant.baseUrl)}/atlassian-connect/all.js"></script>
 <script id="arm-context" type="application/json">${scriptJson(context)}</script>
-<link rel="stylesheet" href="${escapeHtml(deps.config.baseUrl)}/static/settings.css">
+<link rel="stylesheet" href="${escapeHtml(assets.url(deps.config.baseUrl, "settings.css"))}">
 </head>
 <body>
 <div id="root"></div>
-<script src="${escapeHtml(deps.config.baseUrl)}/static/settings.js"></script>
+<script src="${escapeHtml(assets.url(deps.config.baseUrl, "settings.js"))}"></script>
 </body>
 </html>`);
     } catch (err) {
