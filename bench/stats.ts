@@ -12,7 +12,3 @@ export function percentile(samples: ArrayLike<number>, p: number): number {
 export function rate(count: number, spanMs: number): number {
   return spanMs > 0 ? (count * 1000) / spanMs : NaN;
 }
-
-export function median(values: number[]): number {
-  return percentile(values, 50);
-}
