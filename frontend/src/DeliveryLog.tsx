@@ -28,7 +28,8 @@ function localInput(ms: number): string {
   return d.toISOString().slice(0, 16);
 }
 
-export function DeliveryLog({ api }: { api: LogApi }) {
+/** `relayed`: the connection is in relay mode now (otherwise only deliveries left from when it was are shown, and no test event is offered). */
+export function DeliveryLog({ api, relayed }: { api: LogApi; relayed: boolean }) {
   const [filter, setFilter] = useState<DeliveryFilter>("all");
   const [deliveries, setDeliveries] = useState<DeliveryView[]>([]);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
@@ -100,6 +101,12 @@ export function DeliveryLog({ api }: { api: LogApi }) {
         What ARM Connector sent to ARM for this repository, and how ARM answered. Redelivery sends the same event again with the same
         X-Request-UUID, so ARM can recognise it.
       </p>
+      {!relayed && (
+        <SectionMessage appearance="information">
+          Bitbucket now delivers this repository&apos;s events to ARM itself. The deliveries below were received while they went through ARM
+          Connector; those still pending are retried until they reach ARM or are given up.
+        </SectionMessage>
+      )}
       <div role="status" aria-live="polite">
         {feedback && <SectionMessage appearance={feedback.appearance}>{feedback.message}</SectionMessage>}
       </div>
@@ -108,18 +115,20 @@ export function DeliveryLog({ api }: { api: LogApi }) {
       <DeliveryLogChart buckets={buckets} />
 
       <div className="arm-actions">
-        <Button
-          isLoading={busy === "test"}
-          isDisabled={isBusy && busy !== "test"}
-          onClick={() =>
-            void run("test", async () => {
-              const sent = await api.sendTestEvent();
-              return `Test event queued for the push endpoint (X-Request-UUID ${sent.id}). Refresh to see how ARM answered.`;
-            })
-          }
-        >
-          Send test event
-        </Button>
+        {relayed && (
+          <Button
+            isLoading={busy === "test"}
+            isDisabled={isBusy && busy !== "test"}
+            onClick={() =>
+              void run("test", async () => {
+                const sent = await api.sendTestEvent();
+                return `Test event queued for the push endpoint (X-Request-UUID ${sent.id}). Refresh to see how ARM answered.`;
+              })
+            }
+          >
+            Send test event
+          </Button>
+        )}
         <Button isDisabled={isBusy} onClick={() => void run("load", async () => null)}>
           Refresh
         </Button>

@@ -122,7 +122,10 @@ export function SettingsPage({ api, context }: { api: SettingsApi; context: Page
         </section>
       )}
 
-      {load.phase === "ready" && connection?.deliveryMode === "relay" && <DeliveryLog key={connection.updatedAt} api={api} />}
+      {/* After a switch to direct, deliveries received while relayed still go out: keep them in view until they have. */}
+      {load.phase === "ready" && connection !== null && (connection.deliveryMode === "relay" || connection.unsentDeliveries > 0) && (
+        <DeliveryLog key={connection.updatedAt} api={api} relayed={connection.deliveryMode === "relay"} />
+      )}
 
       {load.phase === "ready" && (
         <section aria-labelledby="arm-form-title" className="arm-stack">
