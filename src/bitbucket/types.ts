@@ -17,12 +17,6 @@ export interface Page<T> {
   values: T[];
 }
 
-/** Bitbucket's error body: {"type": "error", "error": {"message", "detail"}}. */
-export interface BitbucketErrorBody {
-  type: "error";
-  error: { message: string; detail?: unknown; fields?: Record<string, string[]> };
-}
-
 /** The parts of a repository the app reads (GET /2.0/repositories/{workspace}/{repo_slug}). */
 export interface BitbucketRepository {
   uuid: string; // "{…}"
