@@ -23,6 +23,7 @@ import { drainHttpServer } from "./ops/drain-http";
 import { createMetrics, type RelayMetrics } from "./ops/metrics";
 import { checkReadiness } from "./ops/readiness";
 import { eventsRoute } from "./connect/routes/events";
+import { countPausedEndpoints, countPending } from "./db/relay-delivery-store";
 import { RelayWrites } from "./db/relay-writes";
 import { commitMessageLoader } from "./relay/commit-messages";
 import { OutboxWriter } from "./relay/outbox-writer";
@@ -66,7 +67,7 @@ export async function startServer(config: Config, opts: { logger?: Logger } = {}
     logger,
   });
   const smartCommits = new SmartCommitPreviewer({ store: connectionStore, tenants, bitbucketFor });
-  const metrics = createMetrics();
+  const metrics = createMetrics({ sources: { backlog: countPending, pausedEndpoints: countPausedEndpoints } });
 
   const writes = new RelayWrites(sequelize);
   const writer = new OutboxWriter({ writes, routes: (repos) => connectionStore.relayRoutes(repos), schedule: config.relay.retrySchedule });

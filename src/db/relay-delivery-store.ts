@@ -202,3 +202,7 @@ async function foldHealth(transaction: Transaction, events: HealthEvent[], pause
 export function countPending(): Promise<number> {
   return RelayDeliveryRow.count({ where: { status: "pending" } });
 }
+
+export function countPausedEndpoints(): Promise<number> {
+  return RelayEndpointHealthRow.count({ where: { pausedAt: { [Op.ne]: null } } });
+}

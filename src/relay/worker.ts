@@ -16,7 +16,7 @@
 import type { RelayConfig } from "../config";
 import type { RelaySender, RepoScope } from "../db/connection-store";
 import type { DeliveryStatus } from "../db/models/relay-delivery";
-import { countPending, loadEvents, recordResults, type AttemptRecord, type DeliveryUpdate, type EventToSend, type HealthEvent } from "../db/relay-delivery-store";
+import { loadEvents, recordResults, type AttemptRecord, type DeliveryUpdate, type EventToSend, type HealthEvent } from "../db/relay-delivery-store";
 import type { RelayWrites } from "../db/relay-writes";
 import type { Logger } from "../log";
 import type { RelayMetrics } from "../ops/metrics";
@@ -57,7 +57,6 @@ export interface RelayWorkerDeps {
 const LEASE_MARGIN_MS = 2_000;
 /** A token replaced by the admin is used within this time (at once after ARM answers 401 or 403). */
 const SENDER_TTL_MS = 10_000;
-const BACKLOG_REFRESH_MS = 5_000;
 /**
  * A busy worker claims at most this often (an idle one claims at once when woken). Every claim is a write
  * transaction, and on SQLite intake waits for each one: claiming after every intake commit (each wakes the worker)
@@ -88,7 +87,6 @@ export class RelayWorker implements DeliveryHandoff {
   private wakeUp: (() => void) | null = null;
   private woken = false;
   private moreDue = false;
-  private backlogAt = -Infinity;
   private claimFailing = false;
 
   constructor(private readonly deps: RelayWorkerDeps) {
@@ -207,7 +205,6 @@ export class RelayWorker implements DeliveryHandoff {
 
   /** Claims as much as there is room for and starts it; returns how many it claimed. */
   private async fill(): Promise<number> {
-    this.refreshBacklog();
     const room = this.maxHeld - this.held.size;
     if (room < this.batchSize / 2) return 0; // completions wake the loop when room frees up
     const limit = Math.min(this.batchSize, room);
@@ -370,13 +367,4 @@ export class RelayWorker implements DeliveryHandoff {
     return items.map(() => undefined);
   }
 
-  private refreshBacklog(): void {
-    const nowMs = this.now();
-    if (nowMs - this.backlogAt < BACKLOG_REFRESH_MS) return;
-    this.backlogAt = nowMs;
-    countPending().then(
-      (n) => this.deps.metrics.backlog.set(n),
-      (err: unknown) => this.deps.logger.warn({ err }, "Could not count the relay backlog"),
-    );
-  }
 }

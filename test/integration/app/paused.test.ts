@@ -19,9 +19,16 @@ describe.each(testDatabases())("paused relay endpoints on %s", (kind) => {
   afterAll(() => stack?.close());
 
   const view = async () => (await (await stack.settings()).call("GET", "/api/connection")).body;
+  /** The gauges as a Prometheus scrape reads them: counted in the database at each scrape. */
+  const gauges = async () => {
+    const text = await (await fetch(`${stack.app.url}/metrics`)).text();
+    const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]);
+    return { backlog: read("arm_relay_backlog"), paused: read("arm_relay_paused_endpoints") };
+  };
 
   test("410 Gone: the endpoint is listed as paused with its reason and time; a reconnect clears it and the event goes out", async () => {
     expect((await view()).connection).toMatchObject({ pausedEndpoints: [], unsentDeliveries: 0 });
+    expect(await gauges()).toEqual({ backlog: 0, paused: 0 });
     stack.arm.faults.add({ status: 410, times: 1 });
     const before = Date.now();
     const pushed = await stack.bitbucket.push(REPO, { branch: "main", commits: [{ message: "change" }] });
@@ -30,6 +37,7 @@ describe.each(testDatabases())("paused relay endpoints on %s", (kind) => {
 
     const pausedView = (await view()).connection;
     expect(pausedView.unsentDeliveries).toBe(1); // kept, and counted for the disconnect warning
+    expect(await gauges()).toEqual({ backlog: 1, paused: 1 }); // what an operator's alert watches
     const paused = pausedView.pausedEndpoints;
     expect(paused).toEqual([{ endpoint: "push", pausedAt: expect.any(String), reason: expect.stringMatching(/410 Gone.*reconnect/) }]);
     expect(Date.parse(paused[0].pausedAt)).toBeGreaterThanOrEqual(before - 1000);
@@ -46,6 +54,7 @@ describe.each(testDatabases())("paused relay endpoints on %s", (kind) => {
     const [delivery] = await RelayDeliveryRow.findAll();
     expect(delivery).toMatchObject({ status: "delivered", attempts: 2 });
     expect((await view()).connection.unsentDeliveries).toBe(0);
+    expect(await gauges()).toEqual({ backlog: 0, paused: 0 });
     expect(stack.arm.deliveries.map((d) => d.status)).toEqual([410, 200]);
   });
 
