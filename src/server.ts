@@ -67,7 +67,7 @@ export async function startServer(config: Config, opts: { logger?: Logger } = {}
     logger,
   });
   const smartCommits = new SmartCommitPreviewer({ store: connectionStore, tenants, bitbucketFor });
-  const metrics = createMetrics({ sources: { backlog: countPending, pausedEndpoints: countPausedEndpoints } });
+  const metrics = createMetrics({ sources: { backlog: () => countPending(), pausedEndpoints: countPausedEndpoints } });
 
   const writes = new RelayWrites(sequelize);
   const writer = new OutboxWriter({ writes, routes: (repos) => connectionStore.relayRoutes(repos), schedule: config.relay.retrySchedule });

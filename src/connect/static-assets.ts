@@ -18,12 +18,12 @@ export class AssetVersions {
 
   constructor(private readonly dir: string) {}
 
-  /** The first 16 hex digits of the file's SHA-256, or null when it does not exist. */
-  version(file: string): string | null {
+  /** The first 16 hex digits of the file's SHA-256, or null when it does not exist. `known`: a stat already taken. */
+  version(file: string, known?: fs.Stats): string | null {
     const full = path.join(this.dir, file);
     let stat: fs.Stats;
     try {
-      stat = fs.statSync(full);
+      stat = known ?? fs.statSync(full);
     } catch {
       return null;
     }
@@ -49,9 +49,9 @@ export function staticAssets(dir: string, versions: AssetVersions): Router {
     express.static(dir, {
       fallthrough: false,
       cacheControl: false, // set below, per request
-      setHeaders(res, file) {
+      setHeaders(res, file, stat) {
         const req = (res as unknown as { req: Request }).req;
-        const current = versions.version(path.relative(dir, file));
+        const current = versions.version(path.relative(dir, file), stat);
         res.setHeader("Cache-Control", current !== null && req.query.v === current ? IMMUTABLE : REVALIDATE);
       },
     }),

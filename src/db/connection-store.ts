@@ -5,7 +5,8 @@ import type { ConnectionSettings, ManagedHookRecord } from "../hooks/types";
 import type { EndpointKind } from "../arm/types";
 import { Op, QueryTypes } from "sequelize";
 import type { DeliveryMode, SmartCommitSettings } from "../connections/views";
-import { ConnectionRow, ManagedHookRow, RelayDeliveryRow, RelayEndpointHealthRow } from "./models";
+import { ConnectionRow, ManagedHookRow, RelayEndpointHealthRow } from "./models";
+import { countPending } from "./relay-delivery-store";
 
 /** Which repository of which tenant: always taken from a verified request, never from a request body. */
 export interface RepoScope {
@@ -185,9 +186,9 @@ export class ConnectionStore {
     return rows.map((r) => ({ endpoint: r.endpoint as EndpointKind, pausedAt: r.pausedAt!, reason: r.pausedReason ?? "" }));
   }
 
-  /** Relay deliveries of this connection neither delivered nor given up yet (a paused endpoint's included). */
+  /** Relay deliveries of this connection neither delivered nor given up yet. */
   unsentDeliveries(id: number): Promise<number> {
-    return RelayDeliveryRow.count({ where: { connectionId: id, status: "pending" } });
+    return countPending(id);
   }
 
   private async toStored(row: ConnectionRow): Promise<StoredConnection> {

@@ -199,8 +199,9 @@ async function foldHealth(transaction: Transaction, events: HealthEvent[], pause
   return paused;
 }
 
-export function countPending(): Promise<number> {
-  return RelayDeliveryRow.count({ where: { status: "pending" } });
+/** Deliveries neither delivered nor given up yet (a paused endpoint's included): all of them, or one connection's. */
+export function countPending(connectionId?: number): Promise<number> {
+  return RelayDeliveryRow.count({ where: { status: "pending", ...(connectionId === undefined ? {} : { connectionId }) } });
 }
 
 export function countPausedEndpoints(): Promise<number> {
