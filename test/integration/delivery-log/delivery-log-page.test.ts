@@ -1,7 +1,8 @@
 /** The Delivery log section in headless Chromium: filters, Redeliver, Send test event and the chart, against the real app. */
 import { describeBrowser, useBrowserSuite } from "../../support/browser";
 import { ARM_TOKEN, ORG, REPO } from "../../support/stack";
-import { connect, eventually, startRelayStack } from "../relay/relay-support";
+import { eventually } from "../../support/eventually";
+import { connect, startRelayStack } from "../relay/relay-support";
 
 const UI_TIMEOUT = 10_000;
 

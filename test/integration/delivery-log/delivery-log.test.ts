@@ -1,6 +1,7 @@
 /** The delivery log API through HTTP, on SQLite and PostgreSQL: list and filters, tenancy, redelivery, test events, stats. */
 import { ARM_TOKEN, connectBody, errorShapeProblems, leakedSecrets, ORG, REPO, testDatabases, type SettingsClient, type Stack } from "../../support/stack";
-import { connect, eventually, startRelayStack } from "../relay/relay-support";
+import { eventually } from "../../support/eventually";
+import { connect, startRelayStack } from "../relay/relay-support";
 
 const LEDGER = "acme/ledger";
 

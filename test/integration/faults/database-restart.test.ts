@@ -13,7 +13,8 @@ import { Client } from "pg";
 import { RelayEventRow } from "../../../src/db/models";
 import { postgresAvailable, POSTGRES_URL } from "../../support/services";
 import { freePort, type Stack } from "../../support/stack";
-import { connect, eventually, startRelayStack } from "../relay/relay-support";
+import { eventually } from "../../support/eventually";
+import { connect, startRelayStack } from "../relay/relay-support";
 import { acceptedUuids, burst, checkAtLeastOnce, LEASE_SKIP_MS, startAppChild, waitUntilQuiet, type AppChild, type Answer } from "./fault-support";
 
 const EVENTS = 600;

@@ -8,7 +8,8 @@ import { RelayDeliveryRow, RelayEventRow } from "../../../src/db/models";
 import { signAppRequest } from "../../../simulators/bitbucket/connect-jwt";
 import type { ArmDelivery } from "../../../simulators";
 import type { Stack } from "../../support/stack";
-import { eventually, pushPayload } from "../relay/relay-support";
+import { eventually } from "../../support/eventually";
+import { pushPayload } from "../relay/relay-support";
 
 /** Beyond the longest lease a worker takes (max(60 s, 4 attempt timeouts)): a clock moved this far reclaims a dead worker's deliveries. */
 export const LEASE_SKIP_MS = 61_000;

@@ -6,7 +6,8 @@ import { ConnectionRow, RelayDeliveryRow, RelayEndpointHealthRow } from "../../.
 import * as deliveryStore from "../../../src/db/relay-delivery-store";
 import * as claims from "../../../src/relay/claim-due-deliveries";
 import { ARM_TOKEN, ORG, REPO, type Stack } from "../../support/stack";
-import { connect, eventually, startRelayStack } from "./relay-support";
+import { eventually } from "../../support/eventually";
+import { connect, startRelayStack } from "./relay-support";
 
 let stack: Stack;
 let connectionId: number;

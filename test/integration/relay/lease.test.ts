@@ -3,7 +3,8 @@ import { RelayDeliveryRow } from "../../../src/db/models";
 import { RelayWrites } from "../../../src/db/relay-writes";
 import { claimDueDeliveries } from "../../../src/relay/claim-due-deliveries";
 import { ARM_TOKEN, ORG, REPO, testDatabases, type Stack } from "../../support/stack";
-import { connect, eventually, startRelayStack, TestClock } from "./relay-support";
+import { eventually } from "../../support/eventually";
+import { connect, startRelayStack, TestClock } from "./relay-support";
 
 const LEASE_MS = 60_000; // the worker's default with attempt timeouts under 15 s
 

@@ -2,7 +2,8 @@
 import { createHmac } from "node:crypto";
 import { hookUuidFor } from "../../../src/relay/arm-headers";
 import { ARM_TOKEN, ORG, REPO, testDatabases, type Stack } from "../../support/stack";
-import { connect, eventually, relayRows, startRelayStack } from "./relay-support";
+import { eventually } from "../../support/eventually";
+import { connect, relayRows, startRelayStack } from "./relay-support";
 
 describe.each(testDatabases())("relay mode on %s", (kind) => {
   let stack: Stack;

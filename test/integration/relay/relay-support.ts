@@ -40,17 +40,6 @@ export const relayRows = {
   health: () => RelayEndpointHealthRow.findAll(),
 };
 
-/** Polls until `check` returns a value other than undefined (real time; for the worker's own loop). */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** POSTs to the app's /events as Bitbucket's Connect webhooks do (JWT with qsh), or with the token given. */
 export async function sendEvent(
   stack: Stack,

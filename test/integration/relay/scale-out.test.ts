@@ -8,7 +8,8 @@ import path from "node:path";
 import { RelayDeliveryRow } from "../../../src/db/models";
 import { postgresAvailable } from "../../support/services";
 import { ARM_TOKEN, ORG, type Stack } from "../../support/stack";
-import { connect, eventually, FAST_RELAY_ENV, pushPayload, sendEvent, startRelayStack } from "./relay-support";
+import { eventually } from "../../support/eventually";
+import { connect, FAST_RELAY_ENV, pushPayload, sendEvent, startRelayStack } from "./relay-support";
 
 const EVENTS = 500;
 const PROCESSES = 2;
