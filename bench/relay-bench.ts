@@ -12,6 +12,7 @@ import { runLoad, type LoadResult } from "./load";
 import { postgresReachable, POSTGRES_URL, scratchDatabase } from "./postgres";
 import {
   backlogTable,
+  baselineRate,
   burstTable,
   memoryVerdict,
   ratios,
@@ -169,6 +170,7 @@ async function backlog(db: Database, sims: Sims, receipts: Receipts, o: Options)
     system: db.name,
     backlog: load.accepted,
     acceptedPerSec: rate(load.accepted, load.endAt - load.startAt),
+    acceptP99Ms: percentile(load.acceptMs, 99),
     drainedPerSec,
     rssSamplesMb: samples.map((s) => Math.round(s)),
     ...memoryVerdict(samples, Math.max(0, warmSample)),
@@ -222,7 +224,7 @@ async function main(): Promise<void> {
   }
   console.log(`\n${burstTable(rows)}\n\n${ratioTable(ratios(rows, BASELINE))}`);
   if (backlogs.length > 0) {
-    console.log(`\n${backlogTable(backlogs)}`);
+    console.log(`\n${backlogTable(backlogs, baselineRate(rows, BASELINE))}`);
     for (const b of backlogs) console.log(`  ${b.system} RSS each second (MB): ${b.rssSamplesMb.join(" ")}`);
   }
   console.log(`\nJSON: ${JSON.stringify({ options: o, bursts: rows, backlogs })}`);

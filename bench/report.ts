@@ -25,7 +25,9 @@ export interface BurstFigures {
 export interface BacklogFigures {
   system: string;
   backlog: number;
+  /** Intake alone: the backlog accepted with the worker off, so no delivery work shares the CPU. */
   acceptedPerSec: number;
+  acceptP99Ms: number;
   drainedPerSec: number;
   /** Resident set, MB, sampled each second while the backlog drained. */
   rssSamplesMb: number[];
@@ -108,13 +110,23 @@ export function ratioTable(list: Ratio[]): string {
   );
 }
 
-export function backlogTable(list: BacklogFigures[]): string {
+/** The baseline's accepted/s for figures measured outside the rounds: the median of its rounds (the machine is noisy). */
+export function baselineRate(rows: BurstFigures[], baselineName: string): number {
+  const rates = rows.filter((r) => r.system === baselineName).map((r) => r.acceptedPerSec).sort((a, b) => a - b);
+  if (rates.length === 0) return NaN;
+  const mid = Math.floor(rates.length / 2);
+  return rates.length % 2 ? rates[mid] : (rates[mid - 1] + rates[mid]) / 2;
+}
+
+export function backlogTable(list: BacklogFigures[], baselinePerSec: number): string {
   return table(
-    ["system", "backlog", "accepted/s (worker off)", "drained/s", "RSS first", "RSS peak", "RSS last", "2nd-half peak vs 1st", `flat (<= ${TARGETS.memoryGrowthPct} %)`, "burst peak RSS"],
+    ["system", "backlog", "accepted/s (worker off)", "/ baseline", "accept p99", "drained/s", "RSS first", "RSS peak", "RSS last", "2nd-half peak vs 1st", `flat (<= ${TARGETS.memoryGrowthPct} %)`, "burst peak RSS"],
     list.map((b) => [
       b.system,
       String(b.backlog),
       fixed(b.acceptedPerSec),
+      fixed(b.acceptedPerSec / baselinePerSec, 2),
+      `${fixed(b.acceptP99Ms, 1)} ms`,
       fixed(b.drainedPerSec),
       `${fixed(b.firstMb)} MB`,
       `${fixed(b.peakMb)} MB`,

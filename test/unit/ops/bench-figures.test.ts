@@ -1,5 +1,5 @@
 /** The benchmark's arithmetic: wrong figures in BENCHMARKS.md would be worse than none. */
-import { memoryVerdict, ratios, type BurstFigures } from "../../../bench/report";
+import { baselineRate, memoryVerdict, ratios, type BurstFigures } from "../../../bench/report";
 import { percentile, rate } from "../../../bench/stats";
 
 test("nearest-rank percentiles", () => {
@@ -32,4 +32,11 @@ test("each relay row is compared with the baseline of its own round", () => {
     { system: "relay", round: 1, accept: 0.75, delivered: 0.5, acceptP99Ms: 30 },
     { system: "relay", round: 2, accept: 0.9, delivered: 0.75, acceptP99Ms: 30 },
   ]);
+});
+
+test("figures measured outside the rounds are compared with the median baseline", () => {
+  const row = (system: string, round: number, acceptedPerSec: number) => ({ system, round, acceptedPerSec }) as BurstFigures;
+  expect(baselineRate([row("base", 1, 2000), row("relay", 1, 9000), row("base", 2, 1500), row("base", 3, 3000)], "base")).toBe(2000);
+  expect(baselineRate([row("base", 1, 2000), row("base", 2, 3000)], "base")).toBe(2500);
+  expect(baselineRate([row("relay", 1, 2000)], "base")).toBeNaN();
 });
