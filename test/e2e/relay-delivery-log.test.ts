@@ -52,11 +52,10 @@ async function connectInRelayMode(suite: BrowserSuite, h: HostPage): Promise<voi
 /** Clicks a filter and waits until the log shows `rows` rows under it. */
 async function showOnly(h: HostPage, filter: "All" | "Failed" | "Pending", rows: number): Promise<void> {
   await log(h).getByRole("button", { name: filter, exact: true }).click();
-  const deadline = Date.now() + UI_TIMEOUT;
-  while ((await logRows(h).count()) !== rows || !(await log(h).getByRole("button", { name: "Refresh" }).isEnabled())) {
-    if (Date.now() > deadline) throw new Error(`the ${filter} filter did not show ${rows} rows`);
-    await pause(20);
-  }
+  const settled = async () => (await logRows(h).count()) === rows && (await log(h).getByRole("button", { name: "Refresh" }).isEnabled());
+  await eventually(async () => ((await settled()) ? true : undefined), UI_TIMEOUT).catch(() => {
+    throw new Error(`the ${filter} filter did not show ${rows} rows`);
+  });
 }
 
 /** Refreshes the log until its rows' statuses are `statuses` (in any order: rows of one event share a time). */

@@ -2,6 +2,7 @@
 import { RelayDeliveryRow } from "../../../src/db/models";
 import type { RelayWorker } from "../../../src/relay/worker";
 import { leakedSecrets, REPO, testDatabases, type Stack } from "../../support/stack";
+import { metricValue } from "../../support/metrics";
 import { connect, startRelayStack, TestClock } from "../relay/relay-support";
 
 const HOUR = 60 * 60 * 1000;
@@ -22,8 +23,7 @@ describe.each(testDatabases())("paused relay endpoints on %s", (kind) => {
   /** The gauges as a Prometheus scrape reads them: counted in the database at each scrape. */
   const gauges = async () => {
     const text = await (await fetch(`${stack.app.url}/metrics`)).text();
-    const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]);
-    return { backlog: read("arm_relay_backlog"), paused: read("arm_relay_paused_endpoints") };
+    return { backlog: metricValue(text, "arm_relay_backlog"), paused: metricValue(text, "arm_relay_paused_endpoints") };
   };
 
   test("410 Gone: the endpoint is listed as paused with its reason and time; a reconnect clears it and the event goes out", async () => {

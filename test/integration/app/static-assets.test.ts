@@ -44,7 +44,7 @@ describe("the settings page's static assets", () => {
     const page = await fetch((await stack.settings()).pageUrl);
     const html = await page.text();
     links = {
-      js: /<script src="([^"]*\/static\/settings\.js[^"]*)"/.exec(html)![1].replace(/&#38;/g, "&"),
+      js: /<script src="([^"]*\/static\/settings\.js[^"]*)"/.exec(html)![1],
       css: /<link rel="stylesheet" href="([^"]*\/static\/settings\.css[^"]*)"/.exec(html)![1],
     };
   });

@@ -1,7 +1,7 @@
 /** Gauges read from the database at scrape time: fresh on every scrape, and a failed read keeps the last figure. */
 import { createMetrics } from "../../../src/ops/metrics";
+import { metricValue } from "../../support/metrics";
 
-const figure = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]);
 
 describe("relay gauges", () => {
   test("each scrape reads the sources; a source that fails keeps the previous figure and the scrape still succeeds", async () => {
@@ -20,7 +20,7 @@ describe("relay gauges", () => {
     });
     const scrape = async () => {
       const text = await metrics.registry.metrics();
-      return { backlog: figure(text, "arm_relay_backlog"), paused: figure(text, "arm_relay_paused_endpoints") };
+      return { backlog: metricValue(text, "arm_relay_backlog"), paused: metricValue(text, "arm_relay_paused_endpoints") };
     };
     expect(await scrape()).toEqual({ backlog: 3, paused: 0 });
     paused = 2;
@@ -30,6 +30,6 @@ describe("relay gauges", () => {
 
   test("without sources the gauges are still exposed, at 0", async () => {
     const text = await createMetrics({ defaultMetrics: false }).registry.metrics();
-    expect([figure(text, "arm_relay_backlog"), figure(text, "arm_relay_paused_endpoints")]).toEqual([0, 0]);
+    expect([metricValue(text, "arm_relay_backlog"), metricValue(text, "arm_relay_paused_endpoints")]).toEqual([0, 0]);
   });
 });
